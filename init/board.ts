@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+// A board description: the device tree of a simulated machine (CPUs, command line, devices).
+// Validated with a JSON Schema so a bad board file is named field by field.
+import { Ajv } from 'ajv';
+
+export interface board_device {
+  /** Which glue in init/ attaches it ("mmc_mock", "sdhci", ...). */
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+export interface board {
+  readonly name: string;
+  readonly description?: string;
+  /** CPUs brought up; at most CONFIG_NR_CPUS. */
+  readonly cpus: number;
+  readonly cmdline: string;
+  readonly devices: readonly board_device[];
+}
+
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'cpus', 'cmdline', 'devices'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    cpus: { type: 'integer', minimum: 1, maximum: 64 },
+    cmdline: { type: 'string' },
+    devices: {
+      type: 'array',
+      items: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
+
+/** The board if @value is a valid description, else one message per problem, each naming its path. */
+export const check_board = (value: unknown): { ok: true; board: board } | { ok: false; errors: string[] } => {
+  if (validate(value)) return { ok: true, board: value as board };
+  const errors = (validate.errors ?? []).map((e) => {
+    const where = 'board' + e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+    const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params['additionalProperty'])}'` : '';
+    return `${where}: ${e.message}${extra}`;
+  });
+  return { ok: false, errors };
+};

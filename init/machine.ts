@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+// A simulated machine: a board booted with a resolved config and a seed, in a container of its
+// own. This is the only place that builds containers; modules register into this one in
+// their module_init. A reboot is a new Machine on the same board with a derived seed.
+import { container as root, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { bug_report } from '../include/linux/bug.h.ts';
+import { BOOT_PARAMS, type boot_params } from '../include/linux/init.h.ts';
+import { KCONFIG, type kconfig } from '../include/linux/kconfig.h.ts';
+import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module_api } from '../include/linux/module.h.ts';
+import type { task_struct } from '../include/linux/sched.h.ts';
+import { DeviceCore } from '../drivers/base/core.ts';
+import { driver_init } from '../drivers/base/base.ts';
+import { Bugs } from '../kernel/bug.ts';
+import { register_kernel } from '../kernel/kernel.ts';
+import { Suspend } from '../kernel/power/suspend.ts';
+import { Printk } from '../kernel/printk/printk.ts';
+import { Reboot } from '../kernel/reboot.ts';
+import { Scheduler } from '../kernel/sched/core.ts';
+import { derive_seed } from '../kernel/sched/rng.ts';
+import { VirtualClock } from '../kernel/time/clock.ts';
+import type { board } from './board.ts';
+import { KBUILD_TREE } from './kbuild.ts';
+import { start_kernel } from './main.ts';
+
+export interface machine_options {
+  /** A resolved configuration (scripts/kconfig). */
+  readonly config: kconfig;
+  readonly board: board;
+  /** Seed of the scheduler's choices; default 1. */
+  readonly seed?: number;
+  /** Words appended to the board's command line. */
+  readonly cmdline?: string;
+  /** The modules the tree can build; default the tree's own. Tests pass their own. */
+  readonly kbuild?: readonly kbuild_entry[];
+}
+
+export class Machine {
+  readonly container: DependencyContainer;
+  readonly sched: Scheduler;
+  readonly clock: VirtualClock;
+  readonly printk: Printk;
+  private readonly bugs: Bugs;
+
+  private constructor(readonly options: machine_options) {
+    const nr_cpus = options.board.cpus;
+    const max = Number(options.config['NR_CPUS'] ?? nr_cpus);
+    if (nr_cpus > max) throw new RangeError(`board ${options.board.name}: ${nr_cpus} CPUs but CONFIG_NR_CPUS=${max}`);
+    const c = root.createChildContainer();
+    const params: boot_params = {
+      seed: options.seed ?? 1,
+      nr_cpus,
+      cmdline: [options.board.cmdline, options.cmdline].filter(Boolean).join(' '),
+    };
+    c.register(KCONFIG, { useValue: options.config });
+    c.register(BOOT_PARAMS, { useValue: params });
+    c.register(KBUILD, { useValue: options.kbuild ?? KBUILD_TREE });
+    c.register(MACHINE_CONTAINER, { useValue: c });
+    register_kernel(c);
+    driver_init(c);
+    const core = c.resolve(DeviceCore);
+    c.resolve(Reboot).device_shutdown = () => core.device_shutdown();
+    c.resolve(Suspend).devices = { suspend: () => core.dpm_suspend(), resume: () => core.dpm_resume() };
+    this.container = c;
+    this.sched = c.resolve(Scheduler);
+    this.clock = c.resolve(VirtualClock);
+    this.printk = c.resolve(Printk);
+    this.bugs = c.resolve(Bugs);
+  }
+
+  /** Build a machine and run start_kernel() to the end of the initcalls. */
+  static async boot(options: machine_options): Promise<Machine> {
+    const m = new Machine(options);
+    await m.exec(0, 'swapper/0', () => start_kernel(m.container));
+    return m;
+  }
+
+  get seed(): number {
+    return this.options.seed ?? 1;
+  }
+
+  /** Why the machine stopped for good ('panic', 'reboot', 'hard LOCKUP', ...), or null. */
+  get halted(): string | null {
+    return this.sched.halted;
+  }
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  get reports(): readonly bug_report[] {
+    return this.bugs.reports;
+  }
+
+  resolve<T>(token: InjectionToken<T>): T {
+    return this.container.resolve(token);
+  }
+
+  /** Start a kernel thread on @cpu; it runs on the next run()/exec(). */
+  spawn(cpu: number, comm: string, fn: () => Promise<void>): task_struct {
+    return this.sched.kthread_run(fn, cpu, comm);
+  }
+
+  /** Run the machine until nothing can happen before @until ns (see Scheduler.run). */
+  run(until?: number): Promise<void> {
+    return this.sched.run(until);
+  }
+
+  /**
+   * Run @fn as a task on @cpu and the machine until it returns (other CPUs run meanwhile).
+   * Resolves to its value, or undefined if the machine halted, went idle with @fn blocked, or
+   * ran DEFAULT_RUN_NS of virtual time first.
+   */
+  async exec<T>(cpu: number, comm: string, fn: () => Promise<T>): Promise<T | undefined> {
+    let result: { value: T } | null = null;
+    this.spawn(cpu, comm, async () => {
+      result = { value: await fn() };
+      this.sched.pause();
+    });
+    await this.run();
+    return (result as { value: T } | null)?.value;
+  }
+
+  /** modprobe @name from a task on CPU 0. */
+  async modprobe(name: string, params: Record<string, string | number | boolean> = {}): Promise<number> {
+    const mods = this.resolve<module_api>(MODULES);
+    return (await this.exec(0, 'modprobe', () => mods.modprobe(name, params))) ?? Number.NaN;
+  }
+
+  /** The log as `dmesg` prints it. */
+  dmesg(): string {
+    return this.printk.dmesg();
+  }
+
+  /** Boot the same board again: memory state gone, a derived seed, backing stores kept. */
+  reboot(): Promise<Machine> {
+    return Machine.boot({ ...this.options, seed: derive_seed(this.seed) });
+  }
+}

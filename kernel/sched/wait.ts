@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+// Wait queues (kernel/sched/wait.c): waiters sleep off-CPU and re-test their condition after
+// every wake_up(), as the wait_event() macros do.
+import { inject, injectable } from 'tsyringe';
+import { JIFFIES, type jiffies_api } from '../../include/linux/jiffies.h.ts';
+import type { wait_api, wait_queue_head_t } from '../../include/linux/wait.h.ts';
+import type { Context } from './context.ts';
+import { Scheduler } from './core.ts';
+import { VirtualClock } from '../time/clock.ts';
+
+export class wait_queue implements wait_queue_head_t {
+  readonly waiters = new Set<Context>();
+  constructor(readonly name: string) {}
+}
+
+@injectable()
+export class WaitQueues implements wait_api {
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(VirtualClock) private readonly clock: VirtualClock,
+    @inject(JIFFIES) private readonly jiffies: jiffies_api,
+  ) {}
+
+  init_waitqueue_head(name: string): wait_queue_head_t {
+    return new wait_queue(name);
+  }
+
+  async wait_event(wq: wait_queue_head_t, condition: () => boolean): Promise<void> {
+    await this.wait_event_timeout(wq, condition, Infinity);
+  }
+
+  async wait_event_timeout(wq: wait_queue_head_t, condition: () => boolean, timeout_jiffies: number): Promise<number> {
+    if (condition()) return Math.max(1, timeout_jiffies);
+    this.sched.might_sleep();
+    const q = wq as wait_queue;
+    const me = this.sched.cur();
+    const end = timeout_jiffies === Infinity ? Infinity : this.clock.now + this.jiffies.jiffies_to_nsecs(timeout_jiffies);
+    for (;;) {
+      q.waiters.add(me);
+      const timed_out = await this.sched.sleep(end - this.clock.now, `wait_event(${q.name})`);
+      q.waiters.delete(me);
+      if (condition()) return end === Infinity ? 1 : Math.max(1, this.to_jiffies(end - this.clock.now));
+      if (timed_out) return 0;
+    }
+  }
+
+  wake_up(wq: wait_queue_head_t): void {
+    for (const c of (wq as wait_queue).waiters) this.sched.wake(c);
+  }
+
+  waitqueue_active(wq: wait_queue_head_t): boolean {
+    return (wq as wait_queue).waiters.size > 0;
+  }
+
+  private to_jiffies(ns: number): number {
+    return Math.ceil(ns / this.jiffies.jiffies_to_nsecs(1));
+  }
+}
