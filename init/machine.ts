@@ -108,15 +108,15 @@ export class Machine {
   /**
    * Run @fn as a task on @cpu and the machine until it returns (other CPUs run meanwhile).
    * Resolves to its value, or undefined if the machine halted, went idle with @fn blocked, or
-   * ran DEFAULT_RUN_NS of virtual time first.
+   * reached @until (default: DEFAULT_RUN_NS of virtual time from now) first.
    */
-  async exec<T>(cpu: number, comm: string, fn: () => Promise<T>): Promise<T | undefined> {
+  async exec<T>(cpu: number, comm: string, fn: () => Promise<T>, until?: number): Promise<T | undefined> {
     let result: { value: T } | null = null;
     this.spawn(cpu, comm, async () => {
       result = { value: await fn() };
       this.sched.pause();
     });
-    await this.run();
+    await this.run(until);
     return (result as { value: T } | null)?.value;
   }
 

@@ -4,7 +4,8 @@
 // (reports, and lock owners under CONFIG_DEBUG_SPINLOCK).
 
 /** Frames inside the simulated kernel's own machinery are not the call site a reader wants. */
-const INTERNAL = /[/\\](kernel[/\\](sched|locking|time|irq)[/\\]|kernel[/\\]bug\.ts|kernel[/\\]panic\.ts)|node:internal|node_modules/;
+const MACHINERY = /[/\\](kernel[/\\](sched|locking|time|irq)[/\\]|kernel[/\\]bug\.ts|kernel[/\\]panic\.ts)|node:internal|node_modules/;
+const internal = (frame: string): boolean => MACHINERY.test(frame) && !frame.includes('.test.ts');
 
 /** Turn one V8 frame line into "fn (dir/file.ts:line)". */
 const frame_name = (line: string): string => {
@@ -23,13 +24,13 @@ export const capture_site = (): site_token => new Error();
 /** The first frame of @token outside the kernel's machinery, "fn (file:line)". */
 export const site_of = (token: site_token): string => {
   const lines = (token.stack ?? '').split('\n').slice(1);
-  const outside = lines.find((l) => !INTERNAL.test(l));
+  const outside = lines.find((l) => !internal(l));
   return outside ? frame_name(outside) : lines.length ? frame_name(lines[lines.length - 1]!) : '<unknown>';
 };
 
 /** The caller of the kernel function that calls this, skipping @skip extra frames. */
 export const caller_site = (skip = 0): string => {
   const lines = (new Error().stack ?? '').split('\n').slice(2 + skip);
-  const outside = lines.find((l) => !INTERNAL.test(l));
+  const outside = lines.find((l) => !internal(l));
   return outside ? frame_name(outside) : '<unknown>';
 };
