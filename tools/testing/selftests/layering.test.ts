@@ -1,0 +1,83 @@
+// The tree's dependency rules (DESIGN.md), checked on every import of every source file:
+// include/ imports only include/; hw/ only include/hw/ and no packages; kernel/, drivers/ and
+// fs/ import include/ and their own unit; Node built-ins only in mmc_serial and tools/.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = normalize(join(dirname(new URL(import.meta.url).pathname), '../../..'));
+
+const walk = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir)).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(join(ROOT, p)).isDirectory()) return f === 'node_modules' ? [] : walk(p);
+    return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+  });
+
+/** Directories a unit's files may import besides include/. */
+const UNITS = ['kernel/', 'drivers/base/', 'drivers/mmc/core/', 'drivers/mmc/host/', 'fs/pstore/'];
+const CORE_PACKAGES = ['tsyringe', 'ajv'];
+const NODE = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+const imports_of = (src: string): string[] => {
+  const out: string[] = [];
+  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g))
+    out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+};
+
+/** What @file, whose text is @src, may not import, as messages. */
+const violations = (file: string, src: string): string[] => {
+  const out: string[] = [];
+  const top = file.split('/')[0]!;
+  const node_ok = top === 'tools' || file.startsWith('drivers/mmc/host/mmc_serial/');
+  for (const spec of imports_of(src)) {
+    if (!spec.startsWith('.')) {
+      const pkg = spec.split('/')[0]!;
+      if (NODE.has(spec) || NODE.has(pkg)) {
+        if (!node_ok) out.push(`${file}: Node built-in '${spec}'`);
+      } else if (top === 'hw') out.push(`${file}: package '${spec}' in hw/`);
+      else if (top !== 'tools' && !CORE_PACKAGES.includes(pkg)) out.push(`${file}: package '${spec}'`);
+      continue;
+    }
+    const target = relative(ROOT, join(ROOT, dirname(file), spec)).replace(/\\/g, '/');
+    if (top === 'include' && !target.startsWith('include/')) out.push(`${file} -> ${target}`);
+    if (top === 'hw' && !target.startsWith('include/hw/') && !target.startsWith('hw/')) out.push(`${file} -> ${target}`);
+    if (top === 'kernel' || top === 'drivers' || top === 'fs') {
+      const unit = UNITS.find((u) => file.startsWith(u));
+      if (!unit) out.push(`${file}: not in a known unit (${UNITS.join(', ')})`);
+      else if (!target.startsWith('include/') && !target.startsWith(unit)) out.push(`${file} -> ${target}`);
+    }
+  }
+  return out;
+};
+
+describe('layering', () => {
+  const files = ['include', 'kernel', 'drivers', 'fs', 'hw', 'init', 'scripts', 'tools']
+    .filter((d) => {
+      try {
+        return statSync(join(ROOT, d)).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .flatMap(walk);
+
+  it('finds the tree', () => {
+    expect(files).toContain('kernel/sched/core.ts');
+    expect(files.length).toBeGreaterThan(40);
+  });
+
+  it('holds for every import', () => {
+    expect(files.flatMap((f) => violations(f, readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+
+  it('catches what it is meant to catch', () => {
+    expect(violations('kernel/x.ts', "import { Foo } from '../drivers/base/core.ts';")).toEqual(['kernel/x.ts -> drivers/base/core.ts']);
+    expect(violations('include/linux/x.h.ts', "import type { A } from '../../kernel/a.ts';")).toEqual(['include/linux/x.h.ts -> kernel/a.ts']);
+    expect(violations('drivers/mmc/core/x.ts', "import { readFileSync } from 'node:fs';")).toEqual(["drivers/mmc/core/x.ts: Node built-in 'node:fs'"]);
+    expect(violations('hw/sd/x.ts', "import { injectable } from 'tsyringe';")).toEqual(["hw/sd/x.ts: package 'tsyringe' in hw/"]);
+    expect(violations('drivers/mmc/host/mmc_serial/x.ts', "import { readFileSync } from 'node:fs';")).toEqual([]);
+  });
+});
