@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     setupFiles: ['reflect-metadata'],
+    reporters: ['default', './tools/testing/summary-reporter.ts'],
   },
 });

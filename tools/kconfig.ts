@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // tools/kconfig: resolve a user config against Kconfig.json and print it. Models the
 // olddefconfig front end of scripts/kconfig/conf.c, with JSON in and JSON or .config out.
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { read_json, run_cli, UsageError } from './lib/cli.ts';
 import { format_dotconfig, load_kconfig_db, resolve_config } from '../scripts/kconfig/index.ts';
-
-/** Bad input: every message goes to stderr and the exit status is 2. */
-class UsageError extends Error {
-  constructor(readonly messages: readonly string[]) {
-    super(messages.join('\n'));
-  }
-}
 
 const EXAMPLE = `
 Example:
@@ -26,19 +19,7 @@ hex: 4096 or "0x1000"; string: "text". Unset symbols take their defaults.
 Exit status: 0 on success, 2 on any bad input (each problem on stderr).`;
 
 function read_input(file: string | undefined): unknown {
-  if (file === undefined) return {};
-  const label = file === '-' ? '<stdin>' : file;
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    throw new UsageError([`${label}: cannot read: ${(e as Error).message}`]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError([`${label}: invalid JSON: ${(e as Error).message}`]);
-  }
+  return file === undefined ? {} : read_json(file);
 }
 
 function main(argv: readonly string[]): void {
@@ -60,18 +41,4 @@ function main(argv: readonly string[]): void {
   process.stdout.write(opts.dotconfig ? format_dotconfig(db, r.config) : `${JSON.stringify(r.config, null, 2)}\n`);
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof CommanderError) {
-    // --help and --version end here too, successfully.
-    if (e.exitCode === 0) process.exitCode = 0;
-    else {
-      process.stderr.write(`kconfig: ${e.message.replace(/^error: /, '')}\n`);
-      process.exitCode = 2;
-    }
-  } else if (e instanceof UsageError) {
-    for (const m of e.messages) process.stderr.write(`kconfig: ${m}\n`);
-    process.exitCode = 2;
-  } else throw e;
-}
+await run_cli('kconfig', () => main(process.argv.slice(2)));
