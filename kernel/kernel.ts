@@ -7,6 +7,7 @@ import { register_service } from '../include/linux/di.h.ts';
 import { BUG } from '../include/linux/bug.h.ts';
 import { COMPLETION } from '../include/linux/completion.h.ts';
 import { DELAY } from '../include/linux/delay.h.ts';
+import { IRQ } from '../include/linux/interrupt.h.ts';
 import { JIFFIES } from '../include/linux/jiffies.h.ts';
 import { KMSG_DUMP } from '../include/linux/kmsg_dump.h.ts';
 import { CLOCK } from '../include/linux/ktime.h.ts';
@@ -23,6 +24,7 @@ import { WAIT } from '../include/linux/wait.h.ts';
 import { WORKQUEUE } from '../include/linux/workqueue.h.ts';
 import { Bugs } from './bug.ts';
 import { Cmdline } from './cmdline.ts';
+import { Irqs } from './irq/manage.ts';
 import { Mutexes } from './locking/mutex.ts';
 import { Spinlocks } from './locking/spinlock.ts';
 import { Modules } from './module/main.ts';
@@ -58,6 +60,7 @@ const SERVICES: Array<[Parameters<typeof register_service>[1], InjectionToken<un
   [Completions, [COMPLETION]],
   [Delays, [DELAY]],
   [Timers, [TIMER]],
+  [Irqs, [IRQ]],
   [Workqueues, [WORKQUEUE]],
   [KmsgDump, [KMSG_DUMP]],
   [Panic, [PANIC]],
