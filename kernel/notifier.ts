@@ -24,14 +24,34 @@ export class NotifierChain {
     return 0;
   }
 
-  /** Call each block until one returns a value with NOTIFY_STOP_MASK; returns the last value. */
-  async call_chain(action: number, data: unknown): Promise<number> {
+  /**
+   * Call each block until one returns a value with NOTIFY_STOP_MASK, or until @nr_to_call
+   * blocks were called (-1: no limit); returns the last value (NOTIFY_DONE for none).
+   */
+  async call_chain(action: number, data: unknown, nr_to_call = -1): Promise<number> {
+    return (await this.call(action, data, nr_to_call)).ret;
+  }
+
+  /**
+   * notifier_call_chain_robust(): @val_up to each block; if one stops the chain, @val_down to
+   * the blocks called before it (not to it, nor to those after it), in chain order.
+   */
+  async call_chain_robust(val_up: number, val_down: number, data: unknown): Promise<number> {
+    const { ret, nr } = await this.call(val_up, data, -1);
+    if (ret & NOTIFY_STOP_MASK) await this.call(val_down, data, nr - 1);
+    return ret;
+  }
+
+  private async call(action: number, data: unknown, nr_to_call: number): Promise<{ ret: number; nr: number }> {
     let ret = NOTIFY_DONE;
+    let nr = 0;
     for (const nb of [...this.head]) {
+      if (nr_to_call-- === 0) break;
       ret = await nb.notifier_call(nb, action, data);
+      nr++;
       if (ret & NOTIFY_STOP_MASK) break;
     }
-    return ret;
+    return { ret, nr };
   }
 }
 

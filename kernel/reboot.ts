@@ -34,11 +34,11 @@ export class Reboot implements reboot_api {
   }
 
   kernel_restart(cmd?: string): Promise<never> {
-    return this.shutdown(SYS_RESTART, cmd, cmd ? `Restarting system with command '${cmd}'.` : 'Restarting system.', 'reboot');
+    return this.shutdown(SYS_RESTART, cmd, cmd ? `Restarting system with command '${cmd}'` : 'Restarting system', 'reboot');
   }
 
   kernel_halt(): Promise<never> {
-    return this.shutdown(SYS_HALT, undefined, 'System halted.', 'halt');
+    return this.shutdown(SYS_HALT, undefined, 'System halted', 'halt');
   }
 
   kernel_power_off(): Promise<never> {
@@ -48,7 +48,7 @@ export class Reboot implements reboot_api {
   private async shutdown(action: number, cmd: string | undefined, msg: string, halt: string): Promise<never> {
     await this.notifiers.call_chain(action, cmd);
     await this.device_shutdown();
-    this.printk.pr_emerg(msg + '\n');
+    this.printk.pr_emerg(`reboot: ${msg}\n`); // pr_fmt "reboot: " of kernel/reboot.c
     await this.kmsg.kmsg_dump(KMSG_DUMP_SHUTDOWN);
     this.sched.halt(halt);
     for (;;) await this.sched.block(BUSY, 'machine_restart');

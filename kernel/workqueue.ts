@@ -14,6 +14,8 @@ import { Cpus } from './sched/cpus.ts';
 class work_impl implements work_struct {
   pending = false;
   running = 0;
+  /** While it runs: the deferred-items list of the worker running it (worker->scheduled). */
+  executing: work_impl[] | null = null;
   constructor(readonly func: (work: work_struct) => Promise<void> | void) {}
 }
 
@@ -150,9 +152,9 @@ export class Workqueues implements workqueue_api {
 
   private unqueue(w: work_impl): boolean {
     if (!w.pending) return false;
-    for (const p of this.pools) {
-      const i = p.worklist.indexOf(w);
-      if (i >= 0) p.worklist.splice(i, 1);
+    for (const list of [...this.pools.map((p) => p.worklist), w.executing ?? []]) {
+      const i = list.indexOf(w);
+      if (i >= 0) list.splice(i, 1);
     }
     w.pending = false;
     return true;
@@ -166,6 +168,8 @@ export class Workqueues implements workqueue_api {
   }
 
   private async worker_thread(pool: worker_pool, me: Context): Promise<void> {
+    /** Items deferred to this worker because it was running them when they came up again. */
+    const scheduled: work_impl[] = [];
     for (;;) {
       const w = pool.worklist.shift();
       if (!w) {
@@ -174,16 +178,34 @@ export class Workqueues implements workqueue_api {
         me.idle_wait = false;
         continue;
       }
-      pool.idle--;
-      w.pending = false;
-      w.running++;
-      try {
-        await w.func(w);
-      } finally {
-        w.running--;
-        pool.idle++;
-        this.wait.wake_up(this.done);
+      // Non-reentrant: an item already running on some worker runs next on that worker,
+      // never concurrently with itself (find_worker_executing_work + move_linked_works).
+      if (w.executing) {
+        w.executing.push(w);
+        continue;
       }
+      pool.idle--;
+      // More work is waiting and this worker may sleep in its item: make sure someone else
+      // can take it (Linux keeps an idle worker in reserve and wakes it when a worker sleeps).
+      if (pool.worklist.length) {
+        if (pool.idle === 0) this.create_worker(pool);
+        else this.wait.wake_up(pool.more);
+      }
+      for (let x: work_impl | undefined = w; x; x = scheduled.shift()) await this.process_one_work(x, scheduled);
+      pool.idle++;
+    }
+  }
+
+  private async process_one_work(w: work_impl, scheduled: work_impl[]): Promise<void> {
+    w.pending = false;
+    w.running++;
+    w.executing = scheduled;
+    try {
+      await w.func(w);
+    } finally {
+      w.running--;
+      w.executing = null;
+      this.wait.wake_up(this.done);
     }
   }
 }

@@ -1,40 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 // Parsing module parameters (kernel/params.c param_set_*, lib/kstrtox.c): the same accepted
 // spellings and the same messages as Linux.
-import type { kernel_param, module_params, param_value } from '../../include/linux/module.h.ts';
+import type { kernel_param, module_params, param_type, param_value } from '../../include/linux/module.h.ts';
 
-/** kstrtobool(): y/Y/1/on and n/N/0/off. */
+/**
+ * kstrtobool(): only the first character counts: y/Y/t/T/1 and n/N/f/F/0, or o/O followed by
+ * n/N ("on") or f/F ("off"); so "yes", "no", "true" and "Off" work, "2" and "x" do not. An
+ * empty value is a bare "mod.param" on the command line, which param_set_bool takes as "1".
+ */
 const parse_bool = (s: string): boolean | null => {
-  if (/^(y|Y|1|on|ON|On)$/.test(s)) return true;
-  if (/^(n|N|0|off|OFF|Off)$/.test(s)) return false;
-  return s === '' ? true : null;
+  if (s === '') return true;
+  const c = s[0]!;
+  if ('YyTt1'.includes(c)) return true;
+  if ('NnFf0'.includes(c)) return false;
+  if (c === 'o' || c === 'O') {
+    if (s[1] === 'n' || s[1] === 'N') return true;
+    if (s[1] === 'f' || s[1] === 'F') return false;
+  }
+  return null;
 };
 
-/** kstrtol/ul(): decimal, 0x hex or 0 octal; the whole string must be a number. */
-const parse_integer = (s: string): number | null => {
+/**
+ * kstrtoll()/kstrtoull() with base 0: decimal, 0x hex or 0 octal, an optional sign ('-' only
+ * for signed types), one optional trailing newline, nothing else. Exact, in BigInt.
+ */
+const parse_integer = (s: string, signed: boolean): bigint | null => {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(s);
-  if (!m) return null;
+  if (!m || (m[1] === '-' && !signed)) return null;
   const body = m[2]!;
-  const v = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.length > 1 && body[0] === '0' ? parseInt(body, 8) : Number(body);
+  const v = body[0] !== '0' || body.length === 1 ? BigInt(body) : /^0[xX]/.test(body) ? BigInt(body) : BigInt('0o' + body.slice(1));
   return m[1] === '-' ? -v : v;
 };
 
-const LIMITS: Record<string, [number, number]> = {
-  int: [-(2 ** 31), 2 ** 31 - 1],
-  uint: [0, 2 ** 32 - 1],
-  long: [-(2 ** 63), 2 ** 63 - 1],
-  ulong: [0, 2 ** 64 - 1],
+const LIMITS: Record<Exclude<param_type, 'bool' | 'charp'>, readonly [bigint, bigint]> = {
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint: [0n, 2n ** 32n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+  ulong: [0n, 2n ** 64n - 1n],
 };
 
-/** The value of one parameter, or null when Linux would reject it. */
+/**
+ * The value of one parameter, or null when Linux would reject it. Integers are checked for
+ * range exactly; long/ulong values beyond 2^53 lose precision in the number they become.
+ */
 export const parse_param = (p: kernel_param, raw: string | number | boolean): param_value | null => {
   const s = String(raw);
   if (p.type === 'charp') return s;
   if (p.type === 'bool') return typeof raw === 'boolean' ? raw : parse_bool(s);
-  const v = parse_integer(s);
-  if (v === null) return null;
-  const [lo, hi] = LIMITS[p.type]!;
-  return v < lo || v > hi ? null : v;
+  const [lo, hi] = LIMITS[p.type];
+  const v = parse_integer(s, lo < 0n);
+  return v === null || v < lo || v > hi ? null : Number(v);
 };
 
 export interface parsed_params {

@@ -8,7 +8,10 @@ import { EBUSY } from '../../include/linux/errno.h.ts';
 import { NotifierChain, notifier_to_errno } from '../notifier.ts';
 import { Printk } from '../printk/printk.ts';
 
-/** dpm_suspend()/dpm_resume() over every device, set by the driver core. */
+/**
+ * dpm_suspend()/dpm_resume() over every device, set by the driver core. suspend() puts back
+ * what it suspended when a device fails, so a failed suspend() needs no resume().
+ */
 export interface device_sleep_ops {
   suspend(): Promise<number>;
   resume(): Promise<void>;
@@ -34,13 +37,19 @@ export class Suspend implements suspend_api {
     if (this.in_suspend) return -EBUSY;
     this.printk.pr_info('PM: suspend entry (deep)\n');
     this.in_suspend = true;
-    const err = notifier_to_errno(await this.notifiers.call_chain(PM_SUSPEND_PREPARE, null));
+    // suspend_prepare(): a notifier that refuses gets no PM_POST_SUSPEND, nor do those after
+    // it; the ones before it do. Devices were not touched.
+    const err = notifier_to_errno(await this.notifiers.call_chain_robust(PM_SUSPEND_PREPARE, PM_POST_SUSPEND, null));
     if (err) {
-      await this.pm_suspend_end();
+      this.exit();
       return err;
     }
     const ret = await this.devices.suspend();
-    if (ret) await this.pm_suspend_end();
+    if (ret) {
+      this.printk.pr_err('PM: Some devices failed to suspend, or early wake event detected\n');
+      await this.notifiers.call_chain(PM_POST_SUSPEND, null);
+      this.exit();
+    }
     return ret;
   }
 
@@ -48,8 +57,7 @@ export class Suspend implements suspend_api {
     if (!this.in_suspend) return;
     await this.devices.resume();
     await this.notifiers.call_chain(PM_POST_SUSPEND, null);
-    this.in_suspend = false;
-    this.printk.pr_info('PM: suspend exit\n');
+    this.exit();
   }
 
   async pm_suspend(): Promise<number> {
@@ -57,5 +65,10 @@ export class Suspend implements suspend_api {
     if (ret) return ret;
     await this.pm_suspend_end();
     return 0;
+  }
+
+  private exit(): void {
+    this.in_suspend = false;
+    this.printk.pr_info('PM: suspend exit\n');
   }
 }

@@ -31,15 +31,19 @@ export class WaitQueues implements wait_api {
 
   async wait_event_timeout(wq: wait_queue_head_t, condition: () => boolean, timeout_jiffies: number): Promise<number> {
     if (condition()) return Math.max(1, timeout_jiffies);
+    // A timeout of 0 (or less) only tests the condition, as ___wait_cond_timeout() does.
+    if (timeout_jiffies <= 0) return 0;
     this.sched.might_sleep();
     const q = wq as wait_queue;
     const me = this.sched.cur();
-    const end = timeout_jiffies === Infinity ? Infinity : this.clock.now + this.jiffies.jiffies_to_nsecs(timeout_jiffies);
+    // schedule_timeout(): a timer for jiffy `jiffies + timeout`, so the wait ends on a tick
+    // boundary, like every timer (a 1-jiffy timeout armed late in a tick is almost no wait).
+    const end = timeout_jiffies === Infinity ? Infinity : this.jiffies.jiffies_to_nsecs(this.jiffies.jiffies + timeout_jiffies);
     for (;;) {
       q.waiters.add(me);
       const timed_out = await this.sched.sleep(end - this.clock.now, `wait_event(${q.name})`);
       q.waiters.delete(me);
-      if (condition()) return end === Infinity ? 1 : Math.max(1, this.to_jiffies(end - this.clock.now));
+      if (condition()) return end === Infinity ? Infinity : Math.max(1, this.to_jiffies(end - this.clock.now));
       if (timed_out) return 0;
     }
   }

@@ -93,15 +93,19 @@ export class Timers implements timer_api {
     this.in_softirq[cpu.id] = true;
     return this.sched.push_frame(cpu, 'softirq', `ksoftirqd/${cpu.id}`, async () => {
       const list = this.expired[cpu.id]!;
-      for (let t = list.shift(); t; t = list.shift()) {
-        t.running = true;
-        try {
-          await t.function(t);
-        } finally {
-          t.running = false;
+      try {
+        for (let t = list.shift(); t; t = list.shift()) {
+          t.running = true;
+          try {
+            await t.function(t);
+          } finally {
+            t.running = false;
+          }
         }
+      } finally {
+        // A callback that died (BUG) ends this frame; the next expiry raises a new one.
+        this.in_softirq[cpu.id] = false;
       }
-      this.in_softirq[cpu.id] = false;
     });
   }
 }

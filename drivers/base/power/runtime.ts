@@ -2,13 +2,14 @@
 // Runtime PM (drivers/base/power/runtime.c): usage and child counts, resume of the parent
 // before the child, idle → suspend, autosuspend after last_busy + delay on the virtual clock,
 // asynchronous requests through the pm workqueue. Callbacks run in process context.
+// Autosuspend is due on the first jiffy at or after last_busy + delay (Linux arms an hrtimer
+// there with 25% slack; a timer_list keeps it on the tick like the rest of the model).
 import { inject, injectable } from 'tsyringe';
-import type { device } from '../../../include/linux/device.h.ts';
+import { DEVICE, type device, type device_api } from '../../../include/linux/device.h.ts';
 import { EACCES, EAGAIN, EBUSY, EINVAL } from '../../../include/linux/errno.h.ts';
 import { CLOCK, NSEC_PER_MSEC, type clock_api } from '../../../include/linux/ktime.h.ts';
 import { JIFFIES, type jiffies_api } from '../../../include/linux/jiffies.h.ts';
 import type { pm_runtime_api } from '../../../include/linux/pm_runtime.h.ts';
-import { PRINTK, type printk_api } from '../../../include/linux/printk.h.ts';
 import { SCHED, type sched_api } from '../../../include/linux/sched.h.ts';
 import { TIMER, type timer_api, type timer_list } from '../../../include/linux/timer.h.ts';
 import { WAIT, type wait_api, type wait_queue_head_t } from '../../../include/linux/wait.h.ts';
@@ -37,7 +38,7 @@ export class RuntimePm implements pm_runtime_api {
     @inject(WORKQUEUE) private readonly wq: workqueue_api,
     @inject(WAIT) private readonly wait: wait_api,
     @inject(SCHED) private readonly sched: sched_api,
-    @inject(PRINTK) private readonly printk: printk_api,
+    @inject(DEVICE) private readonly devices: device_api,
   ) {
     this.pm_wq = wq.alloc_workqueue('pm');
   }
@@ -46,7 +47,7 @@ export class RuntimePm implements pm_runtime_api {
 
   pm_runtime_enable(dev: device): void {
     if (dev.power.disable_depth > 0) dev.power.disable_depth--;
-    else this.printk.pr_warn(`${dev.name}: Unbalanced pm_runtime_enable!\n`);
+    else this.devices.dev_warn(dev, 'Unbalanced pm_runtime_enable!');
   }
 
   async pm_runtime_disable(dev: device): Promise<void> {
@@ -86,18 +87,20 @@ export class RuntimePm implements pm_runtime_api {
   }
 
   pm_runtime_put(dev: device): number {
-    if (!this.drop(dev)) return 0;
-    return this.request(dev, 'idle');
+    const left = this.drop(dev);
+    return left ? Math.min(left, 0) : this.rpm_idle_async(dev);
   }
 
   async pm_runtime_put_sync(dev: device): Promise<number> {
-    if (!this.drop(dev)) return 0;
-    return this.rpm_idle(dev, 0);
+    const left = this.drop(dev);
+    return left ? Math.min(left, 0) : this.rpm_idle(dev, 0);
   }
 
   pm_runtime_put_autosuspend(dev: device): number {
-    if (!this.drop(dev)) return 0;
-    return this.request(dev, 'autosuspend');
+    const left = this.drop(dev);
+    if (left) return Math.min(left, 0);
+    const ret = this.suspend_prologue(dev, RPM_ASYNC | RPM_AUTO);
+    return ret ?? this.request(dev, 'autosuspend');
   }
 
   pm_runtime_mark_last_busy(dev: device): void {
@@ -153,17 +156,22 @@ export class RuntimePm implements pm_runtime_api {
     return p;
   }
 
-  private drop(dev: device): boolean {
+  /** rpm_drop_usage_count(): the count left, or -EINVAL (and a warning) on underflow. */
+  private drop(dev: device): number {
     if (dev.power.usage_count <= 0) {
-      this.printk.pr_warn(`${dev.name}: Runtime PM usage count underflow!\n`);
+      this.devices.dev_warn(dev, 'Runtime PM usage count underflow!');
       dev.power.usage_count = 0;
-      return false;
+      return -EINVAL;
     }
-    return --dev.power.usage_count === 0;
+    return --dev.power.usage_count;
   }
 
+  /**
+   * __pm_runtime_set_status(): allowed while runtime PM is disabled, or to recover from a
+   * runtime_error (which it clears) while enabled.
+   */
   private set_status(dev: device, status: 'active' | 'suspended'): number {
-    if (dev.power.disable_depth === 0) return -EAGAIN;
+    if (dev.power.disable_depth === 0 && !dev.power.runtime_error) return -EAGAIN;
     const parent = dev.parent;
     if (parent && dev.power.runtime_status !== status) {
       if (status === 'active') parent.power.child_count++;
@@ -184,87 +192,147 @@ export class RuntimePm implements pm_runtime_api {
     return 0;
   }
 
-  private async rpm_idle(dev: device, flags: number): Promise<number> {
+  /** rpm_idle(dev, RPM_ASYNC): the checks now, the idle callback later from pm_wq. */
+  private rpm_idle_async(dev: device): number {
     const err = this.suspend_allowed(dev);
     if (err) return err;
     if (dev.power.runtime_status !== 'active') return -EAGAIN;
-    if (flags & RPM_ASYNC) return this.request(dev, 'idle');
+    return this.request(dev, 'idle');
+  }
+
+  private async rpm_idle(dev: device, flags: number): Promise<number> {
+    if (flags & RPM_ASYNC) return this.rpm_idle_async(dev);
+    const err = this.suspend_allowed(dev);
+    if (err) return err;
+    if (dev.power.runtime_status !== 'active') return -EAGAIN;
     const veto = (await dev.pm?.runtime_idle?.(dev)) ?? 0;
     return veto ? veto : this.rpm_suspend(dev, flags | RPM_AUTO);
   }
 
-  private async rpm_suspend(dev: device, flags: number): Promise<number> {
-    for (;;) {
-      const err = this.suspend_allowed(dev);
-      if (err) return err;
-      const pw = dev.power;
-      if (pw.runtime_status === 'suspended') return 1;
-      if (flags & RPM_AUTO && pw.use_autosuspend) {
-        if (pw.autosuspend_delay < 0) return -EAGAIN;
-        const expires = pw.last_busy + pw.autosuspend_delay * NSEC_PER_MSEC;
-        if (expires > this.clock.now) {
-          this.arm_autosuspend(dev, expires);
-          return 0;
-        }
-      }
-      if (flags & RPM_ASYNC) return this.request(dev, flags & RPM_AUTO ? 'autosuspend' : 'suspend');
-      if (pw.runtime_status === 'active') break;
-      await this.wait_stable(dev);
-    }
-    this.cancel_pending(dev);
+  /** pm_runtime_autosuspend_expiration(): when autosuspend is due, or 0 if it is due now. */
+  private autosuspend_expiration(dev: device): number {
     const pw = dev.power;
-    pw.runtime_status = 'suspending';
-    const ret = (await dev.pm?.runtime_suspend?.(dev)) ?? 0;
-    if (ret) {
-      pw.runtime_status = 'active';
-      if (ret === -EAGAIN || ret === -EBUSY) {
-        if (flags & RPM_AUTO && pw.use_autosuspend) this.pm_runtime_mark_last_busy(dev);
-      } else {
-        pw.runtime_error = ret;
+    if (!pw.use_autosuspend || pw.autosuspend_delay < 0) return 0;
+    const expires = pw.last_busy + pw.autosuspend_delay * NSEC_PER_MSEC;
+    return expires > this.clock.now ? expires : 0;
+  }
+
+  /**
+   * The part of rpm_suspend() before the callback, which never sleeps: a return value ends
+   * the call (error, already suspended, timer armed, request queued); null goes on.
+   */
+  private suspend_prologue(dev: device, flags: number): number | null {
+    const err = this.suspend_allowed(dev);
+    if (err) return err;
+    const pw = dev.power;
+    if (pw.runtime_status === 'suspended') return 1;
+    if (flags & RPM_AUTO && pw.use_autosuspend && pw.runtime_status !== 'suspending') {
+      if (pw.autosuspend_delay < 0) return -EAGAIN;
+      const expires = this.autosuspend_expiration(dev);
+      if (expires) {
+        this.arm_autosuspend(dev, expires);
+        return 0;
       }
-      this.wait.wake_up(this.p(dev).wait);
-      return ret;
+    }
+    if (flags & RPM_ASYNC) return this.request(dev, flags & RPM_AUTO ? 'autosuspend' : 'suspend');
+    return null;
+  }
+
+  private async rpm_suspend(dev: device, flags: number): Promise<number> {
+    const pw = dev.power;
+    for (;;) {
+      const ret = this.suspend_prologue(dev, flags);
+      if (ret !== null) return ret;
+      if (pw.runtime_status === 'active') {
+        this.cancel_pending(dev);
+        pw.runtime_status = 'suspending';
+        const err = await this.rpm_callback(dev, 'runtime_suspend');
+        if (!err) break;
+        pw.runtime_status = 'active';
+        this.wait.wake_up(this.p(dev).wait);
+        // A transient failure of an autosuspend whose driver has since marked the device
+        // busy again: try again at the new expiry (the `goto repeat` in rpm_suspend()).
+        if (!pw.runtime_error && flags & RPM_AUTO && this.autosuspend_expiration(dev)) continue;
+        this.cancel_pending(dev);
+        return err;
+      }
+      await this.wait_stable(dev);
     }
     pw.runtime_status = 'suspended';
     this.wait.wake_up(this.p(dev).wait);
     const parent = dev.parent;
-    if (parent && !parent.power.ignore_children) {
+    if (parent) {
       if (parent.power.child_count > 0) parent.power.child_count--;
-      if (parent.power.child_count === 0) await this.rpm_idle(parent, RPM_ASYNC);
+      // Maybe the parent can suspend now.
+      if (!parent.power.ignore_children && !pw.irq_safe) this.rpm_idle_async(parent);
     }
     return 0;
   }
 
   private async rpm_resume(dev: device): Promise<number> {
     await this.sched.yield_point();
-    for (;;) {
-      const pw = dev.power;
-      if (pw.runtime_error) return -EINVAL;
-      if (pw.disable_depth > 0) return pw.runtime_status === 'active' ? 1 : -EACCES;
-      this.cancel_pending(dev);
-      if (pw.runtime_status === 'active') return 1;
-      if (pw.runtime_status === 'suspended') break;
-      await this.wait_stable(dev);
-    }
-    const parent = dev.parent;
-    if (parent && parent.power.disable_depth === 0 && !parent.power.ignore_children) {
-      await this.rpm_resume(parent);
-      if (parent.power.runtime_status !== 'active') return -EBUSY;
-    }
     const pw = dev.power;
-    pw.runtime_status = 'resuming';
-    const ret = (await dev.pm?.runtime_resume?.(dev)) ?? 0;
-    if (ret) {
-      pw.runtime_status = 'suspended';
-      pw.runtime_error = ret;
+    /** Held (usage count) while @dev resumes, so that its idle check cannot suspend it. */
+    let parent: device | null = null;
+    let ret: number;
+    for (;;) {
+      if (pw.runtime_error) {
+        ret = -EINVAL;
+        break;
+      }
+      if (pw.disable_depth > 0) {
+        ret = pw.runtime_status === 'active' ? 1 : -EACCES;
+        break;
+      }
+      this.cancel_pending(dev);
+      if (pw.runtime_status === 'active') {
+        ret = 1;
+        break;
+      }
+      if (pw.runtime_status !== 'suspended') {
+        await this.wait_stable(dev);
+        continue;
+      }
+      if (!parent && dev.parent && !pw.irq_safe) {
+        parent = dev.parent;
+        this.pm_runtime_get_noresume(parent);
+        if (parent.power.disable_depth === 0 && !parent.power.ignore_children) {
+          await this.rpm_resume(parent);
+          if (parent.power.runtime_status !== 'active') {
+            ret = -EBUSY;
+            break;
+          }
+        }
+        continue; // the device may have been resumed by someone else meanwhile
+      }
+      pw.runtime_status = 'resuming';
+      ret = await this.rpm_callback(dev, 'runtime_resume');
+      if (ret) {
+        pw.runtime_status = 'suspended';
+        this.cancel_pending(dev);
+      } else {
+        pw.runtime_status = 'active';
+        this.pm_runtime_mark_last_busy(dev);
+        if (dev.parent) dev.parent.power.child_count++;
+      }
       this.wait.wake_up(this.p(dev).wait);
-      return ret;
+      if (!ret) this.rpm_idle_async(dev);
+      break;
     }
-    pw.runtime_status = 'active';
-    if (parent) parent.power.child_count++;
-    this.wait.wake_up(this.p(dev).wait);
-    await this.rpm_idle(dev, RPM_ASYNC);
-    return 0;
+    if (parent) this.pm_runtime_put(parent);
+    return ret;
+  }
+
+  /**
+   * rpm_callback(): run the driver's @cb (absent means success). -EACCES is not a valid
+   * answer and becomes -EAGAIN; any error but the transient -EAGAIN and -EBUSY is kept in
+   * runtime_error.
+   */
+  private async rpm_callback(dev: device, cb: 'runtime_suspend' | 'runtime_resume'): Promise<number> {
+    let ret = (await dev.pm?.[cb]?.(dev)) ?? 0;
+    if (ret === -EACCES) ret = -EAGAIN;
+    if (ret && ret !== -EAGAIN && ret !== -EBUSY) dev.power.runtime_error = ret;
+    return ret;
   }
 
   /** Wait while a suspend or resume of @dev is in progress (rpm_*'s wait loop). */
