@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELAY } from '../../include/linux/delay.h.ts';
 import { EBUSY } from '../../include/linux/errno.h.ts';
-import { IRQ, IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, IRQF_ONESHOT } from '../../include/linux/interrupt.h.ts';
+import { IRQ, IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, IRQF_ONESHOT, type irqreturn_t } from '../../include/linux/interrupt.h.ts';
 import { IRQFLAGS, SCHED } from '../../include/linux/sched.h.ts';
 import { boot_test_machine } from '../../tools/testing/boot.ts';
 
@@ -77,7 +77,7 @@ describe('interrupt lines', () => {
           seen.push('primary');
           return IRQ_WAKE_THREAD;
         },
-        async () => {
+        async (): Promise<irqreturn_t> => {
           seen.push(`thread kind=${sched.current?.kind}`);
           await d.msleep(1);
           irq.irq_set_level(7, false);
@@ -99,7 +99,16 @@ describe('interrupt lines', () => {
     const irq = m.resolve(IRQ);
     let calls = 0;
     await m.exec(0, 'probe', async () => {
-      irq.request_irq(11, () => (calls++, IRQ_NONE), 0, 'deaf', null);
+      irq.request_irq(
+        11,
+        () => {
+          calls++;
+          return IRQ_NONE;
+        },
+        0,
+        'deaf',
+        null,
+      );
     });
     irq.irq_set_level(11, true);
     await m.run();

@@ -78,6 +78,30 @@ describe('interrupts', () => {
   });
 });
 
+describe('interrupts re-disabled before the next yield point', () => {
+  it('stay pending: no handler runs under a context that has interrupts off', async () => {
+    const m = await boot_test_machine();
+    const irq = m.resolve(IRQFLAGS);
+    const sched = m.resolve(SCHED);
+    const cpus = m.resolve(Cpus);
+    const log: string[] = [];
+    await m.exec(0, 'flip', async () => {
+      irq.local_irq_disable();
+      m.sched.raise(cpus.cpus[0]!, () =>
+        m.sched.push_frame(cpus.cpus[0]!, 'hardirq', 'irq/1', async () => void log.push('handler')),
+      );
+      irq.local_irq_enable();
+      irq.local_irq_disable(); // before any yield point
+      await sched.yield_point();
+      log.push(`masked irqs_off=${irq.irqs_disabled()}`);
+      irq.local_irq_enable();
+      await sched.yield_point();
+      log.push(`after irqs_off=${irq.irqs_disabled()}`);
+    });
+    expect(log).toEqual(['masked irqs_off=true', 'handler', 'after irqs_off=false']);
+  });
+});
+
 describe('detectors', () => {
   it('reports a livelock and halts when code yields without time passing', async () => {
     const m = await boot_test_machine();

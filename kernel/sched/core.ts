@@ -127,13 +127,26 @@ export class Scheduler implements sched_api, irqflags_api {
     return f;
   }
 
-  /** Queue an interrupt source on @cpu; it becomes a frame when the CPU enables interrupts. */
+  /**
+   * Queue an interrupt source on @cpu. It becomes a frame at once if the CPU sits at a yield
+   * point with interrupts on, else at the CPU's next yield point with interrupts on.
+   */
   raise(cpu: Cpu, source: () => Context | null): void {
     cpu.pending.push(source);
     this.deliver(cpu);
   }
 
+  /**
+   * Turn pending sources into frames, but never under the context that is executing right
+   * now: it takes its interrupts at its next yield point (deliver_at_yield).
+   */
   private deliver(cpu: Cpu): void {
+    const running = this.cpus.current;
+    if (running !== null && running.state === RUNNABLE && running.cpu === cpu.id && cpu.top() === running) return;
+    this.deliver_at_yield(cpu);
+  }
+
+  private deliver_at_yield(cpu: Cpu): void {
     while (!cpu.irqs_disabled && !cpu.stopped && cpu.pending.length) cpu.pending.shift()!();
   }
 
@@ -188,6 +201,8 @@ export class Scheduler implements sched_api, irqflags_api {
       ]);
       this.halt('livelock');
     }
+    const cpu = this.cpus.cpus[cur.cpu]!;
+    if (cpu.pending.length) this.deliver_at_yield(cpu);
     const next = this.pick();
     if (next === cur) return;
     return this.switch_away(cur, next);
@@ -203,10 +218,9 @@ export class Scheduler implements sched_api, irqflags_api {
     cur.wait_site = site;
     cur.wait_since = this.clock.now;
     cur.hung_reported = false;
-    if (state === WAITING && cur.kind === 'task') {
-      const cpu = this.cpus.cpus[cur.cpu]!;
-      if (cpu.curr === cur) cpu.curr = cpu.runqueue.shift() ?? null;
-    }
+    const cpu = this.cpus.cpus[cur.cpu]!;
+    if (state === WAITING && cur.kind === 'task' && cpu.curr === cur) cpu.curr = cpu.runqueue.shift() ?? null;
+    if (cpu.pending.length) this.deliver_at_yield(cpu);
     const next = this.pick();
     if (next === cur) return;
     return this.switch_away(cur, next);

@@ -30,10 +30,12 @@ export class WaitQueues implements wait_api {
   }
 
   async wait_event_timeout(wq: wait_queue_head_t, condition: () => boolean, timeout_jiffies: number): Promise<number> {
+    // might_sleep() comes first in the wait_event*() macros: a caller in atomic context is
+    // reported even when the condition already holds.
+    this.sched.might_sleep();
     if (condition()) return Math.max(1, timeout_jiffies);
     // A timeout of 0 (or less) only tests the condition, as ___wait_cond_timeout() does.
     if (timeout_jiffies <= 0) return 0;
-    this.sched.might_sleep();
     const q = wq as wait_queue;
     const me = this.sched.cur();
     // schedule_timeout(): a timer for jiffy `jiffies + timeout`, so the wait ends on a tick
