@@ -16,7 +16,7 @@ const walk = (dir: string): string[] =>
   });
 
 /** Directories a unit's files may import besides include/. */
-const UNITS = ['kernel/', 'drivers/base/', 'drivers/mmc/core/', 'drivers/mmc/host/', 'fs/pstore/'];
+const UNITS = ['block/', 'kernel/', 'drivers/base/', 'drivers/mmc/core/', 'drivers/mmc/host/', 'fs/pstore/'];
 const CORE_PACKAGES = ['tsyringe', 'ajv'];
 const NODE = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
