@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+// An eMMC 5.1 device (JEDEC JESD84-B51) on the card side of an SD/MMC bus: the SdCard of
+// include/hw/sd.h.ts. QEMU's counterpart is hw/sd/sd.c with its emmc protocol table. A host
+// controller model or a request-level host driver sends commands and moves block data; the card
+// answers as the hardware would (no response, error bits in the status) and never throws for
+// the host's mistakes. Media lives in BlockBackends; time comes from the embedder's Clock.
+//
+// This file is the dispatcher: it looks the command up in the table (emmc_commands.ts), refuses
+// it if the table says it is not legal now (ILLEGAL_COMMAND in the next status, no response),
+// runs the handler, and builds the response with the card status rules of JEDEC §6.13.
+import type { SdCard, SdResponse } from '../../include/hw/sd.h.ts';
+import { COMMAND_TABLE, type EmmcCommand, UNSUPPORTED_COMMANDS } from './emmc_commands.ts';
+import { EmmcCore } from './emmc_core.ts';
+import { readData, writeData } from './emmc_data.ts';
+import { ERASE_SEQUENCE_COMMANDS } from './emmc_erase.ts';
+import { composeExtCsd } from './emmc_ext_csd.ts';
+import { type EmmcCardOptions, resolveOptions } from './emmc_options.ts';
+import { r2Words } from './emmc_regs.ts';
+import { type EmmcCardState, loadCoreState, saveCoreState } from './emmc_state.ts';
+import { type EmmcStateName, R1 } from './emmc_status.ts';
+
+const NO_RESPONSE: SdResponse = { kind: 'none' };
+
+/** Maximum clock of each HS_TIMING mode (Hz): legacy 26 MHz, HS 52 MHz, HS200/HS400 200 MHz. */
+const MODE_HZ = [26e6, 52e6, 200e6, 200e6];
+
+export class EmmcCard implements SdCard {
+  private readonly core: EmmcCore;
+
+  /** Throws TypeError/RangeError for a bad option, naming it. */
+  constructor(options: EmmcCardOptions) {
+    this.core = new EmmcCore(resolveOptions(options));
+    if (this.core.cfg.poweredOn) this.setPower(true);
+  }
+
+  setPower(on: boolean): void {
+    const c = this.core;
+    if (on === c.powered) return;
+    // Off: what the cache still holds is lost; registers and state start over on the next power-up.
+    c.cache?.drop();
+    c.resetVolatile();
+    c.powered = on;
+    c.powerUpAt = on ? c.now + c.cfg.timing.powerUpNs : 0;
+  }
+
+  command(index: number, arg: number): SdResponse {
+    const c = this.core;
+    if (!c.powered || c.state === 'inactive') return NO_RESPONSE;
+    if (!Number.isInteger(index) || index < 0 || index > 63) {
+      c.log('guest_error', `command index ${index} out of range`);
+      return NO_RESPONSE;
+    }
+    const a = arg >>> 0;
+    c.settle();
+    const before = c.state;
+    const entry = COMMAND_TABLE[index];
+    if (!entry) {
+      c.log(UNSUPPORTED_COMMANDS.has(index) ? 'unimp' : 'guest_error', `CMD${index} is not an eMMC command this card supports`);
+      return this.refuse();
+    }
+    // Addressed to another card: not for us, and not an error either.
+    if (entry.addressed && a >>> 16 !== c.rca) return NO_RESPONSE;
+    const why = this.refusal(entry);
+    if (why) {
+      c.log('guest_error', `CMD${index} ${entry.name} in state ${before}: ${why}`);
+      return this.refuse();
+    }
+    c.beginCommand();
+    const out = entry.handler(c, a);
+    if (out.kind === 'illegal') {
+      c.endCommand(false, 0);
+      c.log('guest_error', `CMD${index} ${entry.name} in state ${before}: ${out.why}`);
+      return this.refuse();
+    }
+    let errors = out.kind === 'r1' ? out.errors : 0;
+    // CMD23 applies to the very next command only.
+    if (index !== 23) c.blockCount = null;
+    if (!ERASE_SEQUENCE_COMMANDS.has(index) && (c.erase.start !== null || c.erase.end !== null)) {
+      c.erase = { start: null, end: null };
+      errors |= R1.ERASE_RESET;
+    }
+    switch (out.kind) {
+      case 'r1':
+        return { kind: 'short', word: c.statusWord(before, c.endCommand(true, errors)) };
+      case 'r2':
+        c.endCommand(false, errors);
+        return { kind: 'long', words: r2Words(out.reg) };
+      case 'r3':
+      case 'raw':
+        c.endCommand(false, errors);
+        return { kind: 'short', word: out.word };
+      default:
+        c.endCommand(false, errors);
+        return NO_RESPONSE;
+    }
+  }
+
+  readData(dst: Uint8Array): number {
+    return readData(this.core, dst);
+  }
+
+  writeData(src: Uint8Array): number {
+    return writeData(this.core, src);
+  }
+
+  get busy(): boolean {
+    return this.core.powered && this.core.busy;
+  }
+
+  get busyUntil(): number {
+    return Math.max(this.core.now, this.core.powered ? this.core.busyEnd : 0);
+  }
+
+  /** TAAC (as advertised) plus NSAC clocks at the current mode's maximum clock. */
+  get readLatencyNs(): number {
+    const c = this.core;
+    return c.limits.taacNs + Math.ceil((c.cfg.timing.nsacClocks / MODE_HZ[c.modes.hsTiming & 3]!) * 1e9);
+  }
+
+  /** The device state now (for traces and tests; a host learns it from R1). */
+  get state(): EmmcStateName {
+    this.core.settle();
+    return this.core.state;
+  }
+
+  get rca(): number {
+    return this.core.rca;
+  }
+
+  /** True above 2 GiB: CMD17/18/24/25/35/36 take block numbers, not byte addresses. */
+  get sectorMode(): boolean {
+    return this.core.cfg.sectorMode;
+  }
+
+  /** Copies of CID and CSD (16 bytes, bit 127 first) and of EXT_CSD as CMD8 would send it. */
+  get cid(): Uint8Array {
+    return this.core.cid.slice();
+  }
+
+  get csd(): Uint8Array {
+    return this.core.csd.slice();
+  }
+
+  get extCsd(): Uint8Array {
+    return composeExtCsd(this.core.properties, this.core.modes);
+  }
+
+  /** Bytes in the volatile cache not yet written to the media. */
+  get cacheDirtyBytes(): number {
+    return this.core.cache?.dirtyBytes ?? 0;
+  }
+
+  /** Everything but the backends' contents, as named fields (JSON-safe). */
+  saveState(): EmmcCardState {
+    return saveCoreState(this.core);
+  }
+
+  /** Restore saveState() output onto a card built with the same options. Throws TypeError if malformed. */
+  loadState(state: EmmcCardState): void {
+    loadCoreState(this.core, state);
+  }
+
+  private refusal(entry: EmmcCommand): string | null {
+    const c = this.core;
+    if (!entry.states.includes(c.state)) return c.busy && c.state === 'prg' ? 'card busy (programming)' : 'not legal in this state';
+    const cmdq = c.modes.cmdqModeEn === 1;
+    if (entry.notInCmdq && cmdq) return 'legacy data command while command queueing is on';
+    if (entry.cmdqOnly && !cmdq) return 'command queueing is off';
+    if (cmdq && c.queue && !c.queue.empty && !entry.queueSafe) return 'tasks are queued';
+    return null;
+  }
+
+  /** No response; ILLEGAL_COMMAND in the next status. */
+  private refuse(): SdResponse {
+    this.core.pending |= R1.ILLEGAL_COMMAND;
+    return NO_RESPONSE;
+  }
+}
+
+export type { EmmcCardOptions, EmmcTiming } from './emmc_options.ts';
+export type { EmmcCardState } from './emmc_state.ts';
+export type { EmmcStateName } from './emmc_status.ts';

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { TUNING_BLOCK_4BIT, TUNING_BLOCK_8BIT } from './emmc_tuning.ts';
+
+describe('tuning blocks', () => {
+  it('are the JEDEC patterns', () => {
+    expect(TUNING_BLOCK_4BIT.length).toBe(64);
+    expect(TUNING_BLOCK_8BIT.length).toBe(128);
+    expect([...TUNING_BLOCK_4BIT.subarray(0, 8)]).toEqual([0xff, 0x0f, 0xff, 0x00, 0xff, 0xcc, 0xc3, 0xcc]);
+    expect([...TUNING_BLOCK_4BIT.subarray(56)]).toEqual([0xbb, 0xff, 0xf7, 0xff, 0xf7, 0x7f, 0x7b, 0xde]);
+    expect([...TUNING_BLOCK_8BIT.subarray(0, 16)]).toEqual([0xff, 0xff, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0xff, 0xff, 0xcc, 0xcc, 0xcc, 0x33, 0xcc, 0xcc]);
+    expect([...TUNING_BLOCK_8BIT.subarray(120)]).toEqual([0xff, 0x77, 0x77, 0xff, 0x77, 0xbb, 0xdd, 0xee]);
+  });
+});
