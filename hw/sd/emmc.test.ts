@@ -127,6 +127,18 @@ describe('EmmcCard card status', () => {
     expect(host.status() & R1.ILLEGAL_COMMAND).toBeTruthy();
   });
 
+  it('drops a command with a bad CRC and reports COM_CRC_ERROR once, in the next R1', () => {
+    const { host, card } = make();
+    host.bringUp();
+    card.corruptNextCommand();
+    expect(host.cmd(17, 0).kind).toBe('none');
+    expect(card.state).toBe('tran');
+    const s = host.status();
+    expect(s & R1.COM_CRC_ERROR).toBeTruthy();
+    expect(s & R1.ILLEGAL_COMMAND).toBe(0);
+    expect(host.status() & R1.COM_CRC_ERROR).toBe(0);
+  });
+
   it('answers addressed commands only for its own RCA, without flagging the others', () => {
     const { host } = make();
     host.bringUp();

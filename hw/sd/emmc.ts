@@ -26,6 +26,7 @@ const MODE_HZ = [26e6, 52e6, 200e6, 200e6];
 
 export class EmmcCard implements SdCard {
   private readonly core: EmmcCore;
+  private crcFault = false;
 
   /** Throws TypeError/RangeError for a bad option, naming it. */
   constructor(options: EmmcCardOptions) {
@@ -48,6 +49,12 @@ export class EmmcCard implements SdCard {
     if (!c.powered || c.state === 'inactive') return NO_RESPONSE;
     if (!Number.isInteger(index) || index < 0 || index > 63) {
       c.log('guest_error', `command index ${index} out of range`);
+      return NO_RESPONSE;
+    }
+    if (this.crcFault) {
+      // The card never decoded it: no response, COM_CRC_ERROR in the next status.
+      this.crcFault = false;
+      c.pending |= R1.COM_CRC_ERROR;
       return NO_RESPONSE;
     }
     const a = arg >>> 0;
@@ -148,6 +155,14 @@ export class EmmcCard implements SdCard {
   /** Bytes in the volatile cache not yet written to the media. */
   get cacheDirtyBytes(): number {
     return this.core.cache?.dirtyBytes ?? 0;
+  }
+
+  /**
+   * Fault injection for host models: the next command arrives with a bad CRC7, so the card
+   * ignores it and reports COM_CRC_ERROR in the response after.
+   */
+  corruptNextCommand(): void {
+    this.crcFault = true;
   }
 
   /** Everything but the backends' contents, as named fields (JSON-safe). */
