@@ -128,8 +128,9 @@ function sendStatus(core: EmmcCore, arg: number): Outcome {
   return r1();
 }
 
-/** Bytes of a bus test block on the current bus width (none on DDR). */
-const busTestBytes = (core: EmmcCore): number | null => ({ 0: 1, 1: 4, 2: 8 })[core.modes.busWidth as 0 | 1 | 2] ?? null;
+/** Bytes of a bus test block for BUS_WIDTH 0/1/2 (1, 4, 8 data lines); none on DDR. */
+const BUS_TEST_BYTES: readonly number[] = [1, 4, 8];
+const busTestBytes = (core: EmmcCore): number | null => BUS_TEST_BYTES[core.modes.busWidth] ?? null;
 
 /** CMD19 BUSTEST_W: the host sends a pattern; tran → btst. */
 function busTestWrite(core: EmmcCore): Outcome {
