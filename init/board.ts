@@ -2,6 +2,7 @@
 // A board description: the device tree of a simulated machine (CPUs, command line, devices).
 // Validated with a JSON Schema so a bad board file is named field by field.
 import { Ajv } from 'ajv';
+import { GLUE } from './glue/index.ts';
 
 export interface board_device {
   /** Which glue in init/ attaches it ("mmc_mock", "sdhci", ...). */
@@ -29,19 +30,30 @@ const SCHEMA = {
     cmdline: { type: 'string' },
     devices: {
       type: 'array',
-      items: { type: 'object', required: ['type'], properties: { type: { type: 'string', minLength: 1 } } },
+      items: {
+        type: 'object',
+        required: ['type'],
+        properties: { type: { enum: Object.keys(GLUE) } },
+        discriminator: { propertyName: 'type' },
+        oneOf: Object.values(GLUE).map((g) => g.schema),
+      },
     },
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
+const validate = new Ajv({ allErrors: true, discriminator: true }).compile(SCHEMA);
 
 /** The board if @value is a valid description, else one message per problem, each naming its path. */
 export const check_board = (value: unknown): { ok: true; board: board } | { ok: false; errors: string[] } => {
   if (validate(value)) return { ok: true, board: value as board };
   const errors = (validate.errors ?? []).map((e) => {
     const where = 'board' + e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
-    const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params['additionalProperty'])}'` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` '${String(e.params['additionalProperty'])}'`
+        : e.keyword === 'enum'
+          ? `: ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+          : '';
     return `${where}: ${e.message}${extra}`;
   });
   return { ok: false, errors };

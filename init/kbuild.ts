@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Every module the tree can build, in link order: the union of the directories' Kbuild lists
-// (the obj-$(CONFIG_X) += x.o lines of the Makefiles). The MMC and pstore issues add theirs.
+// (the obj-$(CONFIG_X) += x.o lines of the Makefiles), core before host as in drivers/mmc.
 import type { kbuild_entry } from '../include/linux/module.h.ts';
+import { kbuild as mmc_core } from '../drivers/mmc/core/Kbuild.ts';
+import { kbuild as mmc_host } from '../drivers/mmc/host/Kbuild.ts';
 
-export const KBUILD_TREE: readonly kbuild_entry[] = [];
+export const KBUILD_TREE: readonly kbuild_entry[] = [...mmc_core, ...mmc_host];

@@ -10,6 +10,7 @@ import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module_api 
 import type { task_struct } from '../include/linux/sched.h.ts';
 import { DeviceCore } from '../drivers/base/core.ts';
 import { driver_init } from '../drivers/base/base.ts';
+import { blk_init } from '../block/block.ts';
 import { Bugs } from '../kernel/bug.ts';
 import { register_kernel } from '../kernel/kernel.ts';
 import { Suspend } from '../kernel/power/suspend.ts';
@@ -21,6 +22,7 @@ import { VirtualClock } from '../kernel/time/clock.ts';
 import type { board } from './board.ts';
 import { KBUILD_TREE } from './kbuild.ts';
 import { start_kernel } from './main.ts';
+import type { board_storage } from './storage.ts';
 
 export interface machine_options {
   /** A resolved configuration (scripts/kconfig). */
@@ -32,6 +34,8 @@ export interface machine_options {
   readonly cmdline?: string;
   /** The modules the tree can build; default the tree's own. Tests pass their own. */
   readonly kbuild?: readonly kbuild_entry[];
+  /** Backing stores of the board's cards (image files from a tool); default fresh memory. */
+  readonly storage?: board_storage;
 }
 
 export class Machine {
@@ -40,6 +44,8 @@ export class Machine {
   readonly clock: VirtualClock;
   readonly printk: Printk;
   private readonly bugs: Bugs;
+  /** The board's backing stores; a reboot hands them to the next boot. */
+  readonly storage: board_storage;
 
   private constructor(readonly options: machine_options) {
     const nr_cpus = options.board.cpus;
@@ -57,6 +63,7 @@ export class Machine {
     c.register(MACHINE_CONTAINER, { useValue: c });
     register_kernel(c);
     driver_init(c);
+    blk_init(c);
     const core = c.resolve(DeviceCore);
     c.resolve(Reboot).device_shutdown = () => core.device_shutdown();
     c.resolve(Suspend).devices = { suspend: () => core.dpm_suspend(), resume: () => core.dpm_resume() };
@@ -65,12 +72,17 @@ export class Machine {
     this.clock = c.resolve(VirtualClock);
     this.printk = c.resolve(Printk);
     this.bugs = c.resolve(Bugs);
+    this.storage = options.storage ?? new Map();
   }
 
-  /** Build a machine and run start_kernel() to the end of the initcalls. */
+  /**
+   * Build a machine, run start_kernel() to the end of the initcalls, then let it settle (card
+   * detection and probing run from work items, as in Linux, after the initcalls).
+   */
   static async boot(options: machine_options): Promise<Machine> {
     const m = new Machine(options);
-    await m.exec(0, 'swapper/0', () => start_kernel(m.container));
+    await m.exec(0, 'swapper/0', () => start_kernel(m.container, options.board, m.storage));
+    if (!m.halted) await m.run();
     return m;
   }
 
@@ -133,6 +145,6 @@ export class Machine {
 
   /** Boot the same board again: memory state gone, a derived seed, backing stores kept. */
   reboot(): Promise<Machine> {
-    return Machine.boot({ ...this.options, seed: derive_seed(this.seed) });
+    return Machine.boot({ ...this.options, seed: derive_seed(this.seed), storage: this.storage });
   }
 }

@@ -33,6 +33,8 @@ export interface kbuild_entry {
   readonly config: string;
   /** Builtin initcall level; module_init() of a builtin is device_initcall. */
   readonly initcall: initcall_level;
+  /** Modules modprobe loads first (modules.dep). */
+  readonly depends?: readonly string[];
   readonly load: () => Promise<module>;
 }
 

@@ -34,6 +34,8 @@ export interface sched_api {
   /** Busy-wait hint in a polling loop: costs a little virtual time. Context: any. */
   cpu_relax(): Promise<void> | void;
   cpu_online(cpu: number): boolean;
+  /** Report a sleep from a context that must not sleep, as __might_sleep() does. */
+  might_sleep(): void;
 }
 export const SCHED = define_token<sched_api>('linux/sched#sched_api');
 

@@ -50,6 +50,10 @@ export class Modules implements module_api {
     }
     const had = this.loaded.get(name);
     if (value === 'y' || had?.state === 'live') return 0;
+    for (const dep of e.depends ?? []) {
+      const ret = await this.modprobe(dep);
+      if (ret) return ret;
+    }
     const mod = await e.load();
     const ret = await this.init(mod, params);
     if (!ret) this.loaded.set(name, { mod, state: 'live' });

@@ -1,6 +1,7 @@
 // The tree's dependency rules (DESIGN.md), checked on every import of every source file:
-// include/ imports only include/; hw/ only include/hw/ and no packages; kernel/, drivers/ and
-// fs/ import include/ and their own unit; Node built-ins only in mmc_serial and tools/.
+// include/ imports only include/; hw/ only include/hw/ and no packages; lib/ (the kernel's
+// library) only include/ and lib/; kernel/, drivers/, fs/ and block/ import include/, lib/ and
+// their own unit; Node built-ins only in mmc_serial and tools/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -44,17 +45,19 @@ const violations = (file: string, src: string): string[] => {
     const target = relative(ROOT, join(ROOT, dirname(file), spec)).replace(/\\/g, '/');
     if (top === 'include' && !target.startsWith('include/')) out.push(`${file} -> ${target}`);
     if (top === 'hw' && !target.startsWith('include/hw/') && !target.startsWith('hw/')) out.push(`${file} -> ${target}`);
-    if (top === 'kernel' || top === 'drivers' || top === 'fs') {
+    const shared = target.startsWith('include/') || target.startsWith('lib/');
+    if (top === 'lib' && !shared) out.push(`${file} -> ${target}`);
+    if (top === 'kernel' || top === 'drivers' || top === 'fs' || top === 'block') {
       const unit = UNITS.find((u) => file.startsWith(u));
       if (!unit) out.push(`${file}: not in a known unit (${UNITS.join(', ')})`);
-      else if (!target.startsWith('include/') && !target.startsWith(unit)) out.push(`${file} -> ${target}`);
+      else if (!shared && !target.startsWith(unit)) out.push(`${file} -> ${target}`);
     }
   }
   return out;
 };
 
 describe('layering', () => {
-  const files = ['include', 'kernel', 'drivers', 'fs', 'hw', 'init', 'scripts', 'tools']
+  const files = ['include', 'lib', 'block', 'kernel', 'drivers', 'fs', 'hw', 'init', 'scripts', 'tools']
     .filter((d) => {
       try {
         return statSync(join(ROOT, d)).isDirectory();
@@ -78,6 +81,9 @@ describe('layering', () => {
     expect(violations('include/linux/x.h.ts', "import type { A } from '../../kernel/a.ts';")).toEqual(['include/linux/x.h.ts -> kernel/a.ts']);
     expect(violations('drivers/mmc/core/x.ts', "import { readFileSync } from 'node:fs';")).toEqual(["drivers/mmc/core/x.ts: Node built-in 'node:fs'"]);
     expect(violations('hw/sd/x.ts', "import { injectable } from 'tsyringe';")).toEqual(["hw/sd/x.ts: package 'tsyringe' in hw/"]);
+    expect(violations('block/x.ts', "import { Foo } from '../kernel/bug.ts';")).toEqual(['block/x.ts -> kernel/bug.ts']);
+    expect(violations('lib/x.ts', "import { Foo } from '../block/genhd.ts';")).toEqual(['lib/x.ts -> block/genhd.ts']);
+    expect(violations('drivers/mmc/core/x.ts', "import { string_get_size } from '../../../lib/string_helpers.ts';")).toEqual([]);
     expect(violations('drivers/mmc/host/mmc_serial/x.ts', "import { readFileSync } from 'node:fs';")).toEqual([]);
   });
 });

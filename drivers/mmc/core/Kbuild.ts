@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+// drivers/mmc/core/Makefile: obj-$(CONFIG_MMC) += mmc_core.o, obj-$(CONFIG_MMC_BLOCK) += mmc_block.o
+import type { kbuild_entry } from '../../../include/linux/module.h.ts';
+
+export const kbuild: readonly kbuild_entry[] = [
+  { name: 'mmc_core', config: 'MMC', initcall: 'subsys', load: async () => (await import('./core_module.ts')).mmc_core },
+  { name: 'mmc_block', config: 'MMC_BLOCK', initcall: 'device', depends: ['mmc_core'], load: async () => (await import('./block_module.ts')).mmc_block },
+];

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+// Board glue for a mock-host slot (our arch/ board file): builds the eMMC card model on the
+// slot's backing stores (fresh memory, optionally provisioned with a GPT, unless a tool handed
+// in image files) and registers the platform device the mmc_mock driver binds to.
+import type { DependencyContainer } from 'tsyringe';
+import type { BlockBackend } from '../../include/hw/block.h.ts';
+import * as HOST from '../../include/linux/mmc/host.h.ts';
+import type { mmc_mock_fault, mmc_mock_platform_data } from '../../include/linux/platform_data/mmc_mock.h.ts';
+import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
+import { SparseBackend } from '../../hw/block/sparse.ts';
+import { EmmcCard } from '../../hw/sd/emmc.ts';
+import { VirtualClock } from '../../kernel/time/clock.ts';
+import { write_gpt } from '../../tools/lib/mkdisk.ts';
+import type { board_device } from '../board.ts';
+import type { board_storage, card_storage } from '../storage.ts';
+import { SIZE_SCHEMA, parse_size } from '../units.ts';
+
+/** The card of a slot, as a board file describes it. */
+export interface card_description {
+  readonly capacity?: number | string;
+  readonly boot_partition_bytes?: number | string;
+  readonly rpmb_bytes?: number | string;
+  readonly cache_kib?: number;
+  readonly cmdq_depth?: number;
+  readonly product_name?: string;
+  readonly manufacturer_id?: number;
+  readonly serial?: number;
+  readonly erased_byte?: 0 | 255;
+  /** Partition a fresh card with a GPT of these partitions (ignored for existing images). */
+  readonly gpt?: ReadonlyArray<{ name: string; size: number | string }>;
+}
+
+export interface mmc_mock_device extends board_device {
+  readonly type: 'mmc_mock';
+  readonly id?: number;
+  readonly irq?: number;
+  readonly host?: {
+    readonly caps?: readonly string[];
+    readonly caps_clear?: readonly string[];
+    readonly caps2?: readonly string[];
+    readonly caps2_clear?: readonly string[];
+    readonly f_max?: number;
+    readonly autosuspend_ms?: number;
+    readonly faults?: readonly mmc_mock_fault[];
+  };
+  readonly card: card_description;
+}
+
+const CAP_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP_/.test(k));
+const CAP2_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP2_/.test(k));
+
+export const CARD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    capacity: SIZE_SCHEMA,
+    boot_partition_bytes: SIZE_SCHEMA,
+    rpmb_bytes: SIZE_SCHEMA,
+    cache_kib: { type: 'integer', minimum: 0 },
+    cmdq_depth: { type: 'integer', minimum: 0, maximum: 32 },
+    product_name: { type: 'string', minLength: 1, maxLength: 6 },
+    manufacturer_id: { type: 'integer', minimum: 0, maximum: 255 },
+    serial: { type: 'integer', minimum: 0, maximum: 0xffffffff },
+    erased_byte: { enum: [0, 255] },
+    gpt: {
+      type: 'array',
+      maxItems: 128,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'size'], properties: { name: { type: 'string', maxLength: 36 }, size: SIZE_SCHEMA } },
+    },
+  },
+} as const;
+
+export const MMC_MOCK_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'card'],
+  properties: {
+    type: { const: 'mmc_mock' },
+    id: { type: 'integer', minimum: 0 },
+    irq: { type: 'integer', minimum: 0, maximum: 1023 },
+    host: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        caps: { type: 'array', items: { enum: CAP_NAMES } },
+        caps_clear: { type: 'array', items: { enum: CAP_NAMES } },
+        caps2: { type: 'array', items: { enum: CAP2_NAMES } },
+        caps2_clear: { type: 'array', items: { enum: CAP2_NAMES } },
+        f_max: { type: 'integer', minimum: 400000 },
+        autosuspend_ms: { type: 'integer', minimum: -1 },
+        faults: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind'],
+            properties: {
+              kind: { enum: ['cmd_timeout', 'cmd_crc', 'data_crc', 'data_timeout', 'stuck_busy', 'lost_completion'] },
+              opcode: { type: 'integer', minimum: 0, maximum: 63 },
+              skip: { type: 'integer', minimum: 0 },
+              count: { type: 'integer', minimum: 1 },
+              busy_ns: { type: 'integer', minimum: 0 },
+            },
+          },
+        },
+      },
+    },
+    card: CARD_SCHEMA,
+  },
+} as const;
+
+const bits = (names: readonly string[] | undefined): number =>
+  (names ?? []).reduce((v, n) => v | ((HOST as unknown as Record<string, number>)[n] ?? 0), 0);
+
+/** Stores for a card: the tool's, or fresh memory sized from the description (with its GPT). */
+export const card_stores = (key: string, card: card_description, storage: board_storage): card_storage => {
+  const have = storage.get(key);
+  if (have) return have;
+  const user: BlockBackend = new SparseBackend({ size: parse_size(card.capacity ?? '8GiB')! });
+  if (card.gpt?.length) {
+    write_gpt((off, bytes) => user.write(off, bytes), user.size, card.gpt.map((p) => ({ name: p.name, sectors: parse_size(p.size)! / 512 })));
+  }
+  const made: card_storage = { user };
+  storage.set(key, made);
+  return made;
+};
+
+export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_device, index: number, storage: board_storage): Promise<void> => {
+  const id = dev.id ?? index;
+  const stores = card_stores(`mmc_mock.${id}`, dev.card, storage);
+  const d = dev.card;
+  const card = new EmmcCard({
+    clock: c.resolve(VirtualClock),
+    user: stores.user,
+    ...(stores.boot0 ? { boot0: stores.boot0 } : {}),
+    ...(stores.boot1 ? { boot1: stores.boot1 } : {}),
+    ...(stores.rpmb ? { rpmb: stores.rpmb } : {}),
+    ...(d.boot_partition_bytes !== undefined ? { bootPartitionBytes: parse_size(d.boot_partition_bytes)! } : {}),
+    ...(d.rpmb_bytes !== undefined ? { rpmbBytes: parse_size(d.rpmb_bytes)! } : {}),
+    ...(d.cache_kib !== undefined ? { cacheKiB: d.cache_kib } : {}),
+    ...(d.cmdq_depth ? { cmdq: { depth: d.cmdq_depth } } : {}),
+    ...(d.product_name !== undefined ? { productName: d.product_name } : {}),
+    ...(d.manufacturer_id !== undefined ? { manufacturerId: d.manufacturer_id } : {}),
+    ...(d.serial !== undefined ? { serial: d.serial } : {}),
+    ...(d.erased_byte !== undefined ? { erasedByte: d.erased_byte } : {}),
+    poweredOn: false,
+  });
+  const h = dev.host ?? {};
+  const pdata: mmc_mock_platform_data = {
+    card,
+    caps: bits(h.caps),
+    caps_clear: bits(h.caps_clear),
+    caps2: bits(h.caps2),
+    caps2_clear: bits(h.caps2_clear),
+    ...(h.f_max !== undefined ? { f_max: h.f_max } : {}),
+    ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
+    ...(h.faults ? { faults: h.faults } : {}),
+  };
+  await c.resolve<platform_api>(PLATFORM).platform_device_register({ name: 'mmc_mock', id, irq: dev.irq ?? 40 + id, platform_data: pdata });
+};
