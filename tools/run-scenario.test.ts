@@ -12,7 +12,9 @@ describe('tools/run-scenario', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\[    0\.000000\] Booting Linux on physical CPU 0x0\n/);
     expect(r.stdout).toContain('[    0.000000] Kernel command line: console=ttyS0,115200 loglevel=7\n');
-    expect(r.stdout).toMatch(/board default: 2 CPUs, seed 1, up at 0\.000000 s of virtual time, 0 kernel reports\n$/);
+    expect(r.stdout).toContain('] mmc0: new HS200 MMC card at address 0001\n');
+    expect(r.stdout).toContain(']  mmcblk0: p1 p2 p3\n');
+    expect(r.stdout).toMatch(/board default: 2 CPUs, seed 1, up at \d+\.\d{6} s of virtual time, 0 kernel reports\n$/);
   }, 20_000);
 
   it('gives one clear message and exit status 2 for each kind of bad input', () => {

@@ -125,6 +125,11 @@ export class EmmcCard implements SdCard {
   }
 
   /** The device state now (for traces and tests; a host learns it from R1). */
+  /** Whether the card has power (setPower). */
+  get powered(): boolean {
+    return this.core.powered;
+  }
+
   get state(): EmmcStateName {
     this.core.settle();
     return this.core.state;

@@ -178,6 +178,8 @@ export class MmcAttach {
       if (err) this.printk.pr_warn(`${mmc_hostname(host)}: Cache is supported, but failed to turn on (${err})\n`);
       ext.cache_ctrl = !err;
     }
+    // CMDQ mode does not survive a reset: enabled again only where the host has a CQE.
+    ext.cmdq_en = false;
     if (ext.cmdq_support && host.caps2 & MMC_CAP2_CQE) {
       err = await this.mmc_cmdq_switch(card, true);
       if (err && err !== -EBADMSG) return err;
