@@ -1,6 +1,10 @@
 // The main job from the command line, and the README's promise about it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { write_mbr } from './lib/mkdisk.ts';
+import { openFileHandle } from './lib/node-file.ts';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -30,6 +34,29 @@ describe('tools/run-scenario', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stdout).toBe('');
+    }
+  }, 30_000);
+});
+
+describe('tools/run-scenario with a board naming an image', () => {
+  it('boots the card from the image file, partitions and all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-img-'));
+    try {
+      const image = join(dir, 'card.img');
+      const file = openFileHandle(image, { create: true, size: 64 * 2 ** 20 });
+      write_mbr((off, bytes) => file.write(bytes, off), 64 * 2 ** 20, [{ sectors: 8192 }, { sectors: 16384 }]);
+      file.close();
+      writeFileSync(join(dir, 'board.json'), JSON.stringify({ name: 'img', cpus: 2, cmdline: '', devices: [{ type: 'mmc_mock', card: { image: 'card.img' } }] }));
+      const r = run('--board', join(dir, 'board.json'));
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('mmcblk0: mmc0:0001 TSEMMC 64.0 MiB\n');
+      expect(r.stdout).toContain(']  mmcblk0: p1 p2\n');
+      writeFileSync(join(dir, 'missing.json'), JSON.stringify({ name: 'x', cpus: 1, cmdline: '', devices: [{ type: 'mmc_mock', card: { image: 'nope.img' } }] }));
+      const bad = run('--board', join(dir, 'missing.json'));
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/board\.devices\[0\]\.card\.image: no such file: .*nope\.img\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 });

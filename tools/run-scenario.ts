@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { check_board } from '../init/board.ts';
 import { Machine } from '../init/machine.ts';
 import { load_kconfig_db, resolve_config } from '../scripts/kconfig/index.ts';
+import { open_board_storage } from './lib/board-storage.ts';
 import { read_json, run_cli, UsageError } from './lib/cli.ts';
 
 const DEFAULT_BOARD = new URL('../boards/default.json', import.meta.url).pathname;
@@ -44,7 +45,8 @@ const main = async (argv: readonly string[]): Promise<void> => {
   const nr_cpus = Number(r.config['NR_CPUS']);
   if (b.board.cpus > nr_cpus) throw new UsageError([`${o.board}: board.cpus is ${b.board.cpus} but CONFIG_NR_CPUS=${nr_cpus}`]);
 
-  const m = await Machine.boot({ config: r.config, board: b.board, seed: o.seed, cmdline: o.cmdline });
+  const storage = open_board_storage(b.board, o.board);
+  const m = await Machine.boot({ config: r.config, board: b.board, seed: o.seed, cmdline: o.cmdline, storage });
   process.stdout.write(m.dmesg());
   const state = m.halted ? `halted (${m.halted})` : 'up';
   process.stdout.write(

@@ -26,6 +26,11 @@ export interface card_description {
   readonly manufacturer_id?: number;
   readonly serial?: number;
   readonly erased_byte?: 0 | 255;
+  /**
+   * Raw image file of the user area, relative to the board file. Opened by the tool that reads
+   * the board (the simulated machine has no file system); its size is the capacity.
+   */
+  readonly image?: string;
   /** Partition a fresh card with a GPT of these partitions (ignored for existing images). */
   readonly gpt?: ReadonlyArray<{ name: string; size: number | string }>;
 }
@@ -54,6 +59,7 @@ export const CARD_SCHEMA = {
   additionalProperties: false,
   properties: {
     capacity: SIZE_SCHEMA,
+    image: { type: 'string', minLength: 1 },
     boot_partition_bytes: SIZE_SCHEMA,
     rpmb_bytes: SIZE_SCHEMA,
     cache_kib: { type: 'integer', minimum: 0 },
@@ -116,6 +122,7 @@ const bits = (names: readonly string[] | undefined): number =>
 export const card_stores = (key: string, card: card_description, storage: board_storage): card_storage => {
   const have = storage.get(key);
   if (have) return have;
+  if (card.image) throw new Error(`${key}: card.image ${card.image} must be opened by the tool that loaded the board`);
   const user: BlockBackend = new SparseBackend({ size: parse_size(card.capacity ?? '8GiB')! });
   if (card.gpt?.length) {
     write_gpt((off, bytes) => user.write(off, bytes), user.size, card.gpt.map((p) => ({ name: p.name, sectors: parse_size(p.size)! / 512 })));
