@@ -90,36 +90,29 @@ export const mmc_decode_cid = (resp: readonly number[], mmca_vsn: number): mmc_c
   };
 };
 
+/**
+ * The card-type bits Linux considers, in its order, each with the host capability it needs and
+ * the clock it allows (the later entry of a kind wins, as in mmc_select_card_type()).
+ */
+const CARD_TYPES: ReadonlyArray<[bit: number, host_can: (caps: number, caps2: number) => boolean, kind: 'hs' | 'hs200', dtr: number]> = [
+  [X.EXT_CSD_CARD_TYPE_HS_26, (c) => !!(c & MMC_CAP_MMC_HIGHSPEED), 'hs', MMC_HIGH_26_MAX_DTR],
+  [X.EXT_CSD_CARD_TYPE_HS_52, (c) => !!(c & MMC_CAP_MMC_HIGHSPEED), 'hs', MMC_HIGH_52_MAX_DTR],
+  [X.EXT_CSD_CARD_TYPE_DDR_1_8V, (c) => !!(c & (MMC_CAP_1_8V_DDR | MMC_CAP_3_3V_DDR)), 'hs', MMC_HIGH_DDR_MAX_DTR],
+  [X.EXT_CSD_CARD_TYPE_DDR_1_2V, (c) => !!(c & MMC_CAP_1_2V_DDR), 'hs', MMC_HIGH_DDR_MAX_DTR],
+  [X.EXT_CSD_CARD_TYPE_HS200_1_8V, (_, c2) => !!(c2 & MMC_CAP2_HS200_1_8V_SDR), 'hs200', MMC_HS200_MAX_DTR],
+  [X.EXT_CSD_CARD_TYPE_HS200_1_2V, (_, c2) => !!(c2 & MMC_CAP2_HS200_1_2V_SDR), 'hs200', MMC_HS200_MAX_DTR],
+];
+
 /** mmc_select_card_type(): timing modes card and host share, and the clocks they allow. */
 export const mmc_select_card_type = (card_type: number, caps: number, caps2: number) => {
-  let hs_max_dtr = 0;
-  let hs200_max_dtr = 0;
-  let avail = 0;
-  if (caps & MMC_CAP_MMC_HIGHSPEED && card_type & X.EXT_CSD_CARD_TYPE_HS_26) {
-    hs_max_dtr = MMC_HIGH_26_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_HS_26;
+  const r = { hs_max_dtr: 0, hs200_max_dtr: 0, avail: 0 };
+  for (const [bit, host_can, kind, dtr] of CARD_TYPES) {
+    if (!(card_type & bit) || !host_can(caps, caps2)) continue;
+    r.avail |= bit;
+    if (kind === 'hs') r.hs_max_dtr = dtr;
+    else r.hs200_max_dtr = dtr;
   }
-  if (caps & MMC_CAP_MMC_HIGHSPEED && card_type & X.EXT_CSD_CARD_TYPE_HS_52) {
-    hs_max_dtr = MMC_HIGH_52_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_HS_52;
-  }
-  if (caps & (MMC_CAP_1_8V_DDR | MMC_CAP_3_3V_DDR) && card_type & X.EXT_CSD_CARD_TYPE_DDR_1_8V) {
-    hs_max_dtr = MMC_HIGH_DDR_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_DDR_1_8V;
-  }
-  if (caps & MMC_CAP_1_2V_DDR && card_type & X.EXT_CSD_CARD_TYPE_DDR_1_2V) {
-    hs_max_dtr = MMC_HIGH_DDR_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_DDR_1_2V;
-  }
-  if (caps2 & MMC_CAP2_HS200_1_8V_SDR && card_type & X.EXT_CSD_CARD_TYPE_HS200_1_8V) {
-    hs200_max_dtr = MMC_HS200_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_HS200_1_8V;
-  }
-  if (caps2 & MMC_CAP2_HS200_1_2V_SDR && card_type & X.EXT_CSD_CARD_TYPE_HS200_1_2V) {
-    hs200_max_dtr = MMC_HS200_MAX_DTR;
-    avail |= X.EXT_CSD_CARD_TYPE_HS200_1_2V;
-  }
-  return { hs_max_dtr, hs200_max_dtr, avail };
+  return r;
 };
 
 const le32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
