@@ -36,7 +36,6 @@ import { MUTEX, type mutex, type mutex_api } from '../../../include/linux/mutex.
 import { PM_RUNTIME, type pm_runtime_api } from '../../../include/linux/pm_runtime.h.ts';
 import { PRINTK, type printk_api } from '../../../include/linux/printk.h.ts';
 import { STRING_UNITS_2, string_get_size } from '../../../lib/string_helpers.ts';
-import { MmcBus } from './bus.ts';
 import { MmcCore } from './core.ts';
 import { type mmc_driver } from './core.h.ts';
 import { MmcAttach } from './mmc.ts';
@@ -61,11 +60,9 @@ export interface mmc_blk_data {
   /** The PARTITION_CONFIG access value of this area. */
   readonly part_type: number;
   readonly area_type: number;
-  /** On the main disk only: the hardware partition last switched to (main_md->part_curr). */
+  /** Meaningful on the main disk (dev_get_drvdata(&card->dev)): the hardware partition last switched to. */
   part_curr: number;
   reset_done: number;
-  /** The main disk (itself for the user area). */
-  readonly main: mmc_blk_data;
   /** Serialises requests like the single hardware queue of mmc_mq. */
   readonly queue_lock: mutex;
   /** The queue's claim context (mq->ctx). */
@@ -90,7 +87,6 @@ export class MmcBlock implements mmc_driver {
     @inject(MmcCore) private readonly core: MmcCore,
     @inject(MmcOps) private readonly ops: MmcOps,
     @inject(MmcAttach) private readonly mmc: MmcAttach,
-    @inject(MmcBus) readonly bus: MmcBus,
     @inject(BLOCK) private readonly block: block_api,
     @inject(MUTEX) private readonly mx: mutex_api,
     @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
@@ -100,11 +96,6 @@ export class MmcBlock implements mmc_driver {
   /** The builtin mmcpstore registers here (IS_BUILTIN(CONFIG_MMC_PSTORE) in block.h). */
   set_hooks(hooks: mmc_blk_hooks | null): void {
     this.hooks = hooks;
-  }
-
-  /** The main disk of @card, or null. */
-  md_of(card: mmc_card): mmc_blk_data | null {
-    return this.mds.get(card) ?? null;
   }
 
   /**
@@ -163,12 +154,10 @@ export class MmcBlock implements mmc_driver {
       area_type,
       part_curr: 0,
       reset_done: 0,
-      main: main ?? (null as unknown as mmc_blk_data),
       queue_lock: main?.queue_lock ?? this.mx.mutex_init(`${name}->queue`),
       ctx: main?.ctx ?? { task: null },
       parts: [],
     };
-    if (!main) (md as { main: mmc_blk_data }).main = md;
     disk.private_data = md;
     const size = string_get_size(sectors, SECTOR_SIZE, STRING_UNITS_2);
     this.printk.pr_info(`${name}: ${mmc_card_id(card)} ${mmc_card_name(card)} ${size}\n`);
@@ -303,7 +292,7 @@ export class MmcBlock implements mmc_driver {
     const host = card.host;
     await this.core.mmc_power_cycle(host, card.ocr, host.f_init);
     const err = await this.mmc.mmc_init_card(host, card.ocr, card);
-    md.main.part_curr = card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK;
+    this.mds.get(card)!.part_curr = card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK;
     if (err) return err;
     return this.mmc_blk_part_switch(card, md.part_type);
   }
@@ -318,11 +307,5 @@ export class MmcBlock implements mmc_driver {
     card.ext_csd.part_config = part_config;
     main.part_curr = part_type;
     return 0;
-  }
-
-  /** For tests and tools: the disks of a card. */
-  disks_of(card: mmc_card): gendisk[] {
-    const main = this.mds.get(card);
-    return main ? [main.disk, ...main.parts.map((p) => p.disk)] : [];
   }
 }
