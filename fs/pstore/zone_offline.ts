@@ -66,7 +66,7 @@ export const psz_read_records = async (layout_params: psz_layout_params, read: p
   psz_alloc_zones(cxt, lay.layout);
   psz_pstore_open(cxt);
   const ret = await psz_recovery(cxt);
-  if (ret) return { ok: false, error: `pstore_zone: ${[...errors, `recover failed (errno ${-ret})`].join('; ')}` };
+  if (ret) return { ok: false, error: `pstore_zone: ${errors.join('; ')} (errno ${-ret})` };
   const records: pstore_record[] = [];
   for (let i = 0; i < PSZ_READ_LOOP_MAX; i++) {
     const record = psz_blank_record();
