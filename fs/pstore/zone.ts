@@ -15,7 +15,7 @@ import { WORKQUEUE, type delayed_work, type workqueue_api } from '../../include/
 import { psz_alloc_zones, psz_context_init, psz_flush_all_dirty_zones, psz_free_all_zones, type psz_context, type psz_env } from './zone_context.ts';
 import { psz_pstore_erase } from './zone_erase.ts';
 import { PSZ_KMSG_HDR_SIZE, kmsg_dump_reason_str } from './zone_format.ts';
-import { psz_busy_error, psz_check_sizes, psz_place_zones, type psz_layout_error } from './zone_layout.ts';
+import { SZ_128M, psz_busy_error, psz_check_sizes, psz_place_zones, type psz_layout_error } from './zone_layout.ts';
 import { psz_pstore_open, psz_pstore_read } from './zone_read.ts';
 import { psz_pstore_write } from './zone_write.ts';
 
@@ -79,8 +79,9 @@ export class PstoreZone implements pstore_zone_api {
       { name: info.name, has_read: typeof info.read === 'function', has_write: typeof info.write === 'function' },
     );
     for (const w of chk.warnings) cxt.env.pr_warn(w);
+    // Linux caps @info's own total_size as it checks, whatever the later checks say.
+    if (info.total_size > SZ_128M) info.total_size = SZ_128M;
     if (!chk.ok) return this.fail(chk);
-    info.total_size = chk.total_size;
 
     await this.mutexes.mutex_lock(this.lock);
     try {

@@ -100,6 +100,7 @@ export const psz_context_init = (env: psz_env): psz_context => ({
  * psz_init_zone() - a zone at its place with a live buffer of 0xFF bytes under a header of
  * the type's signature, datalen 0 and start 0: a whole-zone flush of an unfilled ring writes
  * 0xFF past its data.
+ * Context: any (Linux allocates with GFP_KERNEL at registration).
  */
 export const psz_init_zone = (z: psz_zone_layout): pstore_zone => {
   const buffer = new Uint8Array(z.size).fill(0xff);
@@ -109,7 +110,7 @@ export const psz_init_zone = (z: psz_zone_layout): pstore_zone => {
   return { off: z.offset, name: z.name, type: z.type, buffer, oldbuf: null, buffer_size: z.buffer_size, should_recover: false, dirty: false };
 };
 
-/** psz_alloc_zones() - give @cxt the zones of @layout (placed and checked by zone_layout). */
+/** psz_alloc_zones() - give @cxt the zones of @layout (placed and checked by zone_layout). Context: any. */
 export const psz_alloc_zones = (cxt: psz_context, layout: psz_layout): void => {
   cxt.ppsz = layout.pmsg ? psz_init_zone(layout.pmsg) : null;
   cxt.cpsz = layout.console ? psz_init_zone(layout.console) : null;
@@ -119,7 +120,7 @@ export const psz_alloc_zones = (cxt: psz_context, layout: psz_layout): void => {
   cxt.kmsg_max_cnt = layout.kmsg.length;
 };
 
-/** psz_free_all_zones(). */
+/** psz_free_all_zones() - drop every zone. Context: any. */
 export const psz_free_all_zones = (cxt: psz_context): void => {
   cxt.ppsz = cxt.cpsz = null;
   cxt.fpszs = cxt.kpszs = null;
@@ -175,6 +176,7 @@ export const psz_zone_write = async (cxt: psz_context, zone: pstore_zone, mode: 
 /**
  * psz_flush_dirty_zone() - write a dirty zone whole. Refused (-EBUSY) until recovery has run;
  * the zone stays dirty when the write fails.
+ * Context: whatever the callback allows; panic-safe when panic_write is.
  */
 export const psz_flush_dirty_zone = async (cxt: psz_context, zone: pstore_zone | null): Promise<number> => {
   if (!zone) return -EINVAL;
@@ -186,7 +188,7 @@ export const psz_flush_dirty_zone = async (cxt: psz_context, zone: pstore_zone |
   return ret;
 };
 
-/** psz_flush_dirty_zones() - each of @zones in order, stopping at the first failure. */
+/** psz_flush_dirty_zones() - each of @zones in order, stopping at the first failure. Context: as psz_flush_dirty_zone(). */
 export const psz_flush_dirty_zones = async (cxt: psz_context, zones: pstore_zone[] | null): Promise<number> => {
   if (!zones) return -EINVAL;
   for (const zone of zones) {

@@ -24,13 +24,13 @@ export interface psz_buffer_hdr {
   start: number;
 }
 
-/** Decode the 12-byte header at the start of @b (a zone, or a 12-byte read of one). */
+/** Decode the 12-byte header at the start of @b (a zone, or a 12-byte read of one). Context: any. */
 export const psz_buffer_decode = (b: Uint8Array): psz_buffer_hdr => {
   const v = view(b);
   return { sig: v.getUint32(0, true), datalen: v.getInt32(4, true), start: v.getInt32(8, true) };
 };
 
-/** Encode @h into the first 12 bytes of @out. */
+/** Encode @h into the first 12 bytes of @out. Context: any. */
 export const psz_buffer_encode = (h: psz_buffer_hdr, out: Uint8Array = new Uint8Array(PSZ_BUFFER_HDR_SIZE)): Uint8Array => {
   const v = view(out);
   v.setUint32(0, h.sig >>> 0, true);
@@ -57,7 +57,7 @@ export interface psz_kmsg_header {
   reason: number;
 }
 
-/** Decode a kmsg header from the first 40 bytes of @b (zone offset 12). */
+/** Decode a kmsg header from the first 40 bytes of @b (zone offset 12). Context: any. */
 export const psz_kmsg_header_decode = (b: Uint8Array): psz_kmsg_header => {
   const v = view(b);
   return {
@@ -70,7 +70,7 @@ export const psz_kmsg_header_decode = (b: Uint8Array): psz_kmsg_header => {
   };
 };
 
-/** Encode @h into the first 40 bytes of @out, padding zeroed as the kzalloc'd buffer has it. */
+/** Encode @h into the first 40 bytes of @out, padding zeroed as the kzalloc'd buffer has it. Context: any. */
 export const psz_kmsg_header_encode = (h: psz_kmsg_header, out: Uint8Array = new Uint8Array(PSZ_KMSG_HDR_SIZE)): Uint8Array => {
   out.fill(0, 0, PSZ_KMSG_HDR_SIZE);
   const v = view(out);
@@ -109,6 +109,7 @@ export interface psz_ring_plan {
  * psz_ring_plan() - split a write of @cnt bytes into a zone whose next write offset is @start:
  * only the last @buffer_size bytes of a larger write are kept; what does not fit before the
  * end wraps to offset 0.
+ * Context: any.
  */
 export const psz_ring_plan = (buffer_size: number, start: number, cnt: number): psz_ring_plan => {
   let src = 0;
@@ -132,6 +133,7 @@ export const psz_ring_plan = (buffer_size: number, start: number, cnt: number): 
  * then data) after writing @data: bytes copied per psz_ring_plan(), start = the new write
  * position, datalen = start until the ring first wraps and buffer_size from then on.
  * For tools and tests; the live write path issues the same plan as device writes.
+ * Context: any.
  */
 export const psz_ring_append = (zone: Uint8Array, data: Uint8Array): void => {
   const buffer_size = zone.length - PSZ_BUFFER_HDR_SIZE;
@@ -147,13 +149,14 @@ export const psz_ring_append = (zone: Uint8Array, data: Uint8Array): void => {
 /**
  * psz_ring_read_segments() - the two data ranges a ring with @start and @datalen reads back
  * as, oldest first: [start, datalen) then [0, start). Right before and after the first wrap.
+ * Context: any.
  */
 export const psz_ring_read_segments = (start: number, datalen: number): [psz_ring_segment, psz_ring_segment] => [
   { src: start, dst: 0, len: datalen - start },
   { src: 0, dst: datalen - start, len: start },
 ];
 
-/** psz_ring_read() - a ring zone's data area @data read back in chronological order. */
+/** psz_ring_read() - a ring zone's data area @data read back in chronological order. Context: any. */
 export const psz_ring_read = (data: Uint8Array, start: number, datalen: number): Uint8Array => {
   const out = new Uint8Array(datalen);
   for (const s of psz_ring_read_segments(start, datalen)) out.set(data.subarray(s.src, s.src + s.len), s.dst);

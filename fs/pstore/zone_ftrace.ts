@@ -19,7 +19,7 @@ export interface pstore_ftrace_record {
 
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** pstore_ftrace_read_timestamp(): the record's ts without the CPU bits. */
+/** pstore_ftrace_read_timestamp(): the record's ts without the CPU bits. Context: any. */
 export const pstore_ftrace_read_timestamp = (rec: Uint8Array): bigint => view(rec).getBigUint64(16, true) >> BigInt(TS_CPU_SHIFT);
 
 /** Encode @r as the 24 bytes pstore_ftrace_call() stores. */

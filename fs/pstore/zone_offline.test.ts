@@ -46,9 +46,11 @@ describe('psz_read_records on Linux 6.1 images', () => {
     expect(new TextDecoder().decode(rec.buf!.subarray(0, 33))).toBe('Oops: Total 1 times\nOops#1 Part1\n');
   });
 
-  it('card-erased: no records (datalen 0 with the stale headers left in place)', async () => {
-    const r = await read_image(image('oops2-deflate-1m/card-erased.img.gz'));
+  it('card-erased: no records (datalen 0 with the stale headers left in place), and erased zones are not loaded', async () => {
+    const dev = new PszMemDevice(image('oops2-deflate-1m/card-erased.img.gz'));
+    const r = await psz_read_records(KMSG_ONLY_1M, dev.read);
     expect(r).toEqual({ ok: true, records: [], warnings: [] });
+    expect(dev.calls('read').every((c) => c.len === 52)).toBe(true);
   });
 
   it('a blank (zeroed) card has no records; neither does one of 0xFF', async () => {

@@ -17,7 +17,7 @@ import {
 import { pstore_ftrace_combine_log } from './zone_ftrace.ts';
 import { psz_recovery } from './zone_recover.ts';
 
-/** psz_pstore_open() - pstore_info.open: the next read starts over. */
+/** psz_pstore_open() - pstore_info.open: the next read starts over. Context: any. */
 export const psz_pstore_open = (cxt: psz_context): number => {
   cxt.kmsg_read_cnt = 0;
   cxt.pmsg_read_cnt = 0;
@@ -72,7 +72,8 @@ const psz_kmsg_read = (zone: pstore_zone, record: pstore_record): number => {
   record.compressed = hdr.compressed;
   record.time = { tv_sec: hdr.time.tv_sec, tv_nsec: hdr.time.tv_nsec };
   record.reason = hdr.reason;
-  record.count = hdr.counter;
+  // struct pstore_record's count is an int.
+  record.count = hdr.counter | 0;
   // A datalen shorter than the header makes Linux copy past its allocation; skip the zone.
   if (datalen < PSZ_KMSG_HDR_SIZE) return -ENOMSG;
   const size = Math.min(datalen - PSZ_KMSG_HDR_SIZE, zone.buffer_size - PSZ_KMSG_HDR_SIZE);

@@ -86,6 +86,7 @@ const psz_kmsg_write = async (cxt: psz_context, record: pstore_record): Promise<
  * the end of the data area, if the record wraps, with FLUSH_PART; then the rest at the new
  * position with FLUSH_PART; then, once the ring is or becomes full, datalen = buffer_size with
  * FLUSH_META. Always 0 (-ENOSPC without a zone): failures only leave the zone dirty.
+ * Context: any (console records come with interrupts off).
  */
 export const psz_record_write = async (cxt: psz_context, zone: pstore_zone | null, record: pstore_record): Promise<number> => {
   if (!zone) return -ENOSPC;
