@@ -36,7 +36,16 @@ export interface machine_options {
   readonly kbuild?: readonly kbuild_entry[];
   /** Backing stores of the board's cards (image files from a tool); default fresh memory. */
   readonly storage?: board_storage;
+  /** Wall-clock time at power-on, seconds since the epoch; default 2026-01-01T00:00:00Z. */
+  readonly rtc?: number;
 }
+
+/** The default RTC reading at the first power-on. */
+export const DEFAULT_RTC = 1_767_225_600;
+/** Seconds between a machine halting and the next one's power-on, as the RTC sees it. */
+const REBOOT_GAP_S = 2;
+
+const options_rtc = (o: machine_options): number => o.rtc ?? DEFAULT_RTC;
 
 export class Machine {
   readonly container: DependencyContainer;
@@ -56,6 +65,7 @@ export class Machine {
       seed: options.seed ?? 1,
       nr_cpus,
       cmdline: [options.board.cmdline, options.cmdline].filter(Boolean).join(' '),
+      rtc_ns: (options.rtc ?? DEFAULT_RTC) * 1e9,
     };
     c.register(KCONFIG, { useValue: options.config });
     c.register(BOOT_PARAMS, { useValue: params });
@@ -145,6 +155,7 @@ export class Machine {
 
   /** Boot the same board again: memory state gone, a derived seed, backing stores kept. */
   reboot(): Promise<Machine> {
-    return Machine.boot({ ...this.options, seed: derive_seed(this.seed), storage: this.storage });
+    const rtc = (options_rtc(this.options) + Math.ceil(this.clock.now / 1e9) + REBOOT_GAP_S);
+    return Machine.boot({ ...this.options, seed: derive_seed(this.seed), storage: this.storage, rtc });
   }
 }

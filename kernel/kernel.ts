@@ -20,6 +20,7 @@ import { IRQFLAGS, SCHED } from '../include/linux/sched.h.ts';
 import { SPINLOCK } from '../include/linux/spinlock.h.ts';
 import { SUSPEND } from '../include/linux/suspend.h.ts';
 import { TIMER } from '../include/linux/timer.h.ts';
+import { TIMEKEEPING } from '../include/linux/timekeeping.h.ts';
 import { WAIT } from '../include/linux/wait.h.ts';
 import { WORKQUEUE } from '../include/linux/workqueue.h.ts';
 import { Bugs } from './bug.ts';
@@ -42,6 +43,7 @@ import { VirtualClock } from './time/clock.ts';
 import { Delays } from './time/delay.ts';
 import { Jiffies } from './time/jiffies.ts';
 import { Timers } from './time/timer.ts';
+import { Timekeeping } from './time/timekeeping.ts';
 import { Workqueues } from './workqueue.ts';
 
 /** Each service class and the include/ tokens it answers for. */
@@ -54,6 +56,7 @@ const SERVICES: Array<[Parameters<typeof register_service>[1], InjectionToken<un
   [Bugs, [BUG]],
   [Scheduler, [SCHED, IRQFLAGS]],
   [Jiffies, [JIFFIES]],
+  [Timekeeping, [TIMEKEEPING]],
   [Spinlocks, [SPINLOCK]],
   [Mutexes, [MUTEX]],
   [WaitQueues, [WAIT]],

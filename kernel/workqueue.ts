@@ -162,20 +162,18 @@ export class Workqueues implements workqueue_api {
 
   private create_worker(pool: worker_pool): void {
     const id = pool.workers.length;
-    const t = this.sched.kthread_run(() => this.worker_thread(pool, t), pool.cpu, `kworker/${pool.cpu}:${id}`);
+    const t = this.sched.kthread_run(() => this.worker_thread(pool), pool.cpu, `kworker/${pool.cpu}:${id}`);
     pool.workers.push(t);
     pool.idle++;
   }
 
-  private async worker_thread(pool: worker_pool, me: Context): Promise<void> {
+  private async worker_thread(pool: worker_pool): Promise<void> {
     /** Items deferred to this worker because it was running them when they came up again. */
     const scheduled: work_impl[] = [];
     for (;;) {
       const w = pool.worklist.shift();
       if (!w) {
-        me.idle_wait = true;
-        await this.wait.wait_event(pool.more, () => pool.worklist.length > 0);
-        me.idle_wait = false;
+        await this.wait.wait_event_idle(pool.more, () => pool.worklist.length > 0);
         continue;
       }
       // Non-reentrant: an item already running on some worker runs next on that worker,

@@ -9,6 +9,8 @@ export interface boot_params {
   readonly nr_cpus: number;
   /** The kernel command line, e.g. "pstore_blk.blkdev=mmcblk0p3 mmcpstore.sector_count=2048". */
   readonly cmdline: string;
+  /** Wall-clock time at power-on, ns since the epoch, in whole seconds (the board's RTC). */
+  readonly rtc_ns: number;
 }
 export const BOOT_PARAMS = define_token<boot_params>('linux/init#boot_params');
 

@@ -12,6 +12,8 @@ export interface wait_api {
   wait_event(wq: wait_queue_head_t, condition: () => boolean): Promise<void>;
   /** Returns 0 if the timeout elapsed with @condition() false, else the jiffies left (≥ 1). */
   wait_event_timeout(wq: wait_queue_head_t, condition: () => boolean, timeout_jiffies: number): Promise<number>;
+  /** wait_event_idle(): the same, as TASK_IDLE: a thread waiting for work is never a hung task. */
+  wait_event_idle(wq: wait_queue_head_t, condition: () => boolean): Promise<void>;
   wake_up(wq: wait_queue_head_t): void;
   waitqueue_active(wq: wait_queue_head_t): boolean;
 }

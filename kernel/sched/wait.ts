@@ -29,6 +29,16 @@ export class WaitQueues implements wait_api {
     await this.wait_event_timeout(wq, condition, Infinity);
   }
 
+  async wait_event_idle(wq: wait_queue_head_t, condition: () => boolean): Promise<void> {
+    const me = this.sched.cur();
+    me.idle_wait = true;
+    try {
+      await this.wait_event_timeout(wq, condition, Infinity);
+    } finally {
+      me.idle_wait = false;
+    }
+  }
+
   async wait_event_timeout(wq: wait_queue_head_t, condition: () => boolean, timeout_jiffies: number): Promise<number> {
     // might_sleep() comes first in the wait_event*() macros: a caller in atomic context is
     // reported even when the condition already holds.
