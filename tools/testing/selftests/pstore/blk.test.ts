@@ -107,6 +107,7 @@ describe('sizes Linux refuses', () => {
     const m = await boot({
       card: { gpt: [{ name: 'boot', size: '64MiB' }, { name: 'rootfs', size: '1GiB' }, { name: 'pstore', size: '4100s' }] },
     });
+    expect(m.dmesg()).toContain('pstore_zone: total_size must be a multiple of 4096');
     expect(m.dmesg()).not.toContain('pstore_blk: attached');
   });
 });
