@@ -6,4 +6,5 @@ import { kbuild as mmc_core } from '../drivers/mmc/core/Kbuild.ts';
 import { kbuild as mmc_host } from '../drivers/mmc/host/Kbuild.ts';
 import { kbuild as pstore } from '../fs/pstore/Kbuild.ts';
 
-export const KBUILD_TREE: readonly kbuild_entry[] = [...mmc_core, ...mmc_host, ...pstore];
+/** fs/ links before drivers/ (the top Makefile's core-y before drivers-y): at one initcall level, pstore runs first. */
+export const KBUILD_TREE: readonly kbuild_entry[] = [...pstore, ...mmc_core, ...mmc_host];

@@ -93,6 +93,11 @@ export class MmcBlock implements mmc_driver {
     @inject(PRINTK) private readonly printk: printk_api,
   ) {}
 
+  /** Cards probed so far, with their main disk. */
+  cards(): Array<[mmc_card, gendisk]> {
+    return [...this.mds].map(([card, md]) => [card, md.disk]);
+  }
+
   /** The builtin mmcpstore registers here (IS_BUILTIN(CONFIG_MMC_PSTORE) in block.h). */
   set_hooks(hooks: mmc_blk_hooks | null): void {
     this.hooks = hooks;

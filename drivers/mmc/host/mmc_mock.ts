@@ -6,6 +6,7 @@
 // through mmc_request_done(). A 10 s software timer catches lost completions, as sdhci's does.
 import { inject, injectable } from 'tsyringe';
 import type { SdCard } from '../../../include/hw/sd.h.ts';
+import { DELAY, type delay_api } from '../../../include/linux/delay.h.ts';
 import { EILSEQ, EINVAL, EIO, ETIMEDOUT } from '../../../include/linux/errno.h.ts';
 import { IRQ, IRQ_HANDLED, IRQ_NONE, type irq_api } from '../../../include/linux/interrupt.h.ts';
 import { JIFFIES, type jiffies_api } from '../../../include/linux/jiffies.h.ts';
@@ -54,6 +55,10 @@ import { TIMER, type timer_api, type timer_list } from '../../../include/linux/t
 const DRIVER_NAME = 'mmc_mock';
 /** Software timeout for a request, as sdhci's 10 s data timer. */
 const MOCK_TIMEOUT_S = 10;
+/** Panic polling: 10 µs steps, 500 ms to drain, 1 s for a request. */
+const PANIC_POLL_US = 10;
+const PANIC_DRAIN_US = 500_000;
+const PANIC_POLL_LIMIT_US = 1_000_000;
 
 /** A fault with its remaining budget. */
 interface armed_fault {
@@ -110,6 +115,7 @@ export class MmcMockDriver implements platform_driver {
     @inject(JIFFIES) private readonly jiffies: jiffies_api,
     @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
     @inject(PRINTK) private readonly printk: printk_api,
+    @inject(DELAY) private readonly delay: delay_api,
   ) {}
 
   async probe(pdev: platform_device): Promise<number> {
@@ -121,6 +127,9 @@ export class MmcMockDriver implements platform_driver {
       get_cd: () => 1,
       get_ro: () => 0,
       card_busy: (host) => this.card_busy(host.private as mmc_mock_host),
+      panic_prepare: (host) => this.panic_prepare(host.private as mmc_mock_host),
+      panic_poll_completion: (host, mrq) => this.panic_poll_completion(host.private as mmc_mock_host, mrq),
+      panic_complete: async (host) => this.panic_reset(host.private as mmc_mock_host),
     };
     const host = this.mmc.mmc_alloc_host(pdev.dev, null);
     const m = new mmc_mock_host(host, pdev, pd.card, pd.command_overhead_ns ?? 1000);
@@ -219,6 +228,39 @@ export class MmcMockDriver implements platform_driver {
     this.timers.del_timer(m.timer);
     m.cur = null;
     this.mmc.mmc_request_done(m.host, mrq);
+  }
+
+  // ---- panic ops: polled, lock-free -----------------------------------------------------
+
+  /** Drain: poll up to 500 ms for a request in flight to finish, then reset the controller state. */
+  private async panic_prepare(m: mmc_mock_host): Promise<number> {
+    for (let t = 0; m.cur && !m.done && t < PANIC_DRAIN_US; t += PANIC_POLL_US) await this.delay.udelay(PANIC_POLL_US);
+    const drained = !m.cur || !!m.done;
+    this.panic_reset(m);
+    return drained ? 0 : -ETIMEDOUT;
+  }
+
+  /** Poll the completion status for up to 1 s; acknowledges it when @mrq is done. */
+  private async panic_poll_completion(m: mmc_mock_host, mrq: mmc_request): Promise<boolean> {
+    for (let t = 0; t < PANIC_POLL_LIMIT_US; t += PANIC_POLL_US) {
+      if (m.done === mrq) {
+        this.panic_reset(m);
+        return true;
+      }
+      await this.delay.udelay(PANIC_POLL_US);
+    }
+    if (mrq.data && !mrq.data.error) mrq.data.error = -ETIMEDOUT;
+    else if (!mrq.cmd.error) mrq.cmd.error = -ETIMEDOUT;
+    return false;
+  }
+
+  /** Forget whatever is in flight or pending: no interrupt, no timer, a new hardware generation. */
+  private panic_reset(m: mmc_mock_host): void {
+    m.generation++;
+    m.cur = null;
+    m.done = null;
+    this.irq.irq_set_level(m.pdev.irq, false);
+    this.timers.del_timer(m.timer);
   }
 
   // ---- hardware half: runs on clock events, never yields --------------------------------

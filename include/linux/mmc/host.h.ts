@@ -103,6 +103,16 @@ export interface mmc_host_ops {
   card_busy?(host: mmc_host): boolean;
   execute_tuning?(host: mmc_host, opcode: number): Promise<number>;
   hw_reset?(host: mmc_host): Promise<void>;
+
+  // Optional ops for pstore backends that write during panic with interrupts off (the
+  // mmcpstore series). Context: panic; must not sleep, and should take no lock a stopped CPU
+  // may hold.
+  /** Drain in-flight requests and prepare for polled I/O; 0 or -errno. */
+  panic_prepare?(host: mmc_host): Promise<number>;
+  /** Poll for @mrq's completion without interrupts: true once it finished (with or without error), false if it did not in time. */
+  panic_poll_completion?(host: mmc_host, mrq: mmc_request): Promise<boolean>;
+  /** Restore normal host state after panic I/O. */
+  panic_complete?(host: mmc_host, mrq: mmc_request | null): Promise<void>;
 }
 
 /** The claim context: a task, or an explicit context shared by several tasks (struct mmc_ctx). */

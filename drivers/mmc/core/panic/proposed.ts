@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+// Our answer to the review of the series. It refuses, with the reason logged, where no write can
+// be safe (system-suspend window, host or card runtime-suspended: no atomic-safe resume exists);
+// notes and takes the claim without any lock; has the host drain or abort what is in flight and
+// then brings the card back to transfer state (CMD12, busy); turns CQE off on host and card;
+// selects the user area with a polled CMD6; and issues its requests straight to the host, never
+// through mmc_start_request(), so no re-tune (which sleeps) can run.
+import { inject, injectable } from 'tsyringe';
+import { DELAY, type delay_api } from '../../../../include/linux/delay.h.ts';
+import { EAGAIN, EBUSY, ENODEV, ETIMEDOUT } from '../../../../include/linux/errno.h.ts';
+import { mmc_card_suspended, type mmc_card } from '../../../../include/linux/mmc/card.h.ts';
+import { MMC_CMD_AC, MMC_RSP_R1, MMC_RSP_R1B, mmc_command_init, mmc_request_init, type mmc_request } from '../../../../include/linux/mmc/core.h.ts';
+import type { mmc_host } from '../../../../include/linux/mmc/host.h.ts';
+import * as X from '../../../../include/linux/mmc/mmc.h.ts';
+import type { mmc_panic_variant, mmcpstore_panic_target } from '../../../../include/linux/mmc/panic.h.ts';
+import { PM_RUNTIME, type pm_runtime_api } from '../../../../include/linux/pm_runtime.h.ts';
+import { PRINTK, type printk_api } from '../../../../include/linux/printk.h.ts';
+import { SCHED, type sched_api } from '../../../../include/linux/sched.h.ts';
+import { mmc_hostname } from '../core.h.ts';
+import { mmcpstore_do_request, mmcpstore_mrq, mmcpstore_mrq_error } from '../mmcpstore_req.ts';
+
+/** How long the card may stay busy after a stop, a switch or a write before we give up. */
+const BUSY_LIMIT_MS = 1000;
+
+@injectable()
+export class PanicProposed implements mmc_panic_variant {
+  readonly name = 'proposed';
+
+  constructor(
+    @inject(DELAY) private readonly delay: delay_api,
+    @inject(SCHED) private readonly sched: sched_api,
+    @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
+    @inject(PRINTK) private readonly printk: printk_api,
+  ) {}
+
+  private refuse(err: number, why: string): number {
+    this.printk.pr_err(`mmcpstore: panic write refused: ${why}\n`);
+    return err;
+  }
+
+  async panic_write(t: mmcpstore_panic_target, buf: Uint8Array, off: number): Promise<number> {
+    const card = t.card;
+    const host = card.host;
+    if (t.state === 'SUSPENDED') return this.refuse(-ENODEV, 'system suspend in progress');
+    if (t.state !== 'READY') return this.refuse(-ENODEV, `mmcpstore is ${t.state}`);
+    if (this.rpm.pm_runtime_suspended(host.parent)) return this.refuse(-EAGAIN, `${mmc_hostname(host)} is runtime-suspended (clocks gated)`);
+    if (mmc_card_suspended(card)) return this.refuse(-EAGAIN, `${card.dev.name} is suspended`);
+    const err = await this.take_over(card);
+    if (err) return this.refuse(err, `${card.dev.name} did not return to transfer state`);
+    return mmcpstore_do_request(t, async (write, sector, chunk) => {
+      const e = await this.issue(host, mmcpstore_mrq(card, write, sector, chunk));
+      return e || (write ? this.wait_tran(card) : 0);
+    }, true, buf, off);
+  }
+
+  /** Take the host as it is and bring host and card to a state fit for legacy polled writes. */
+  private async take_over(card: mmc_card): Promise<number> {
+    const host = card.host;
+    if (host.claimed && host.claimer?.task !== this.sched.current)
+      this.printk.pr_warn(`mmcpstore: taking ${mmc_hostname(host)} from ${host.claimer?.task?.comm ?? 'a context'} (claim_cnt ${host.claim_cnt})\n`);
+    host.claimed = true;
+    host.claimer = host.default_ctx;
+    host.default_ctx.task = this.sched.current;
+    host.claim_cnt = 1;
+    host.ongoing_mrq = null;
+    if (host.ops.panic_prepare) {
+      const e = await host.ops.panic_prepare(host);
+      if (e) this.printk.pr_warn(`mmcpstore: ${mmc_hostname(host)}: in-flight request aborted (${e})\n`);
+    }
+    let err = await this.card_to_tran(card);
+    if (err) return err;
+    if (host.cqe_on) {
+      await host.cqe_ops!.cqe_off(host);
+      host.cqe_on = false;
+    }
+    if (card.ext_csd.cmdq_en) {
+      err = await this.switch(card, X.EXT_CSD_CMDQ_MODE_EN, 0);
+      if (err) return err;
+      card.ext_csd.cmdq_en = false;
+    }
+    if (card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK) {
+      const part_config = card.ext_csd.part_config & ~X.EXT_CSD_PART_CONFIG_ACC_MASK;
+      err = await this.switch(card, X.EXT_CSD_PART_CONFIG, part_config);
+      if (err) return err;
+      card.ext_csd.part_config = part_config;
+    }
+    return 0;
+  }
+
+  /** A transfer left half-way (data, rcv) is stopped; programming is waited out. */
+  private async card_to_tran(card: mmc_card): Promise<number> {
+    const st = await this.status(card);
+    if (st < 0) return st;
+    const state = X.R1_CURRENT_STATE(st);
+    if (state === X.R1_STATE_DATA || state === X.R1_STATE_RCV) {
+      const stop = mmc_command_init({ opcode: X.MMC_STOP_TRANSMISSION, flags: MMC_RSP_R1B | MMC_CMD_AC });
+      const e = await this.issue(card.host, mmc_request_init({ cmd: stop }));
+      if (e) return e;
+      this.printk.pr_warn(`mmcpstore: ${card.dev.name}: stopped a transfer left in ${state === X.R1_STATE_DATA ? 'data' : 'rcv'} state\n`);
+    }
+    return this.wait_tran(card);
+  }
+
+  /** CMD6 WRITE_BYTE, polled, then wait for transfer state. */
+  private async switch(card: mmc_card, index: number, value: number): Promise<number> {
+    const cmd = mmc_command_init({
+      opcode: X.MMC_SWITCH,
+      arg: ((X.MMC_SWITCH_MODE_WRITE_BYTE << 24) | (index << 16) | (value << 8) | X.EXT_CSD_CMD_SET_NORMAL) >>> 0,
+      flags: MMC_RSP_R1B | MMC_CMD_AC,
+      busy_timeout: card.ext_csd.generic_cmd6_time,
+    });
+    const e = await this.issue(card.host, mmc_request_init({ cmd }));
+    return e || this.wait_tran(card);
+  }
+
+  /** CMD13 every 100 µs until ready for data in tran, at most BUSY_LIMIT_MS. */
+  private async wait_tran(card: mmc_card): Promise<number> {
+    for (let t = 0; t < BUSY_LIMIT_MS * 1000; t += 100) {
+      const st = await this.status(card);
+      if (st < 0) return st;
+      if (X.mmc_ready_for_data(st)) return st & X.R1_SWITCH_ERROR ? -EBUSY : 0;
+      await this.delay.udelay(100);
+    }
+    return -ETIMEDOUT;
+  }
+
+  private async status(card: mmc_card): Promise<number> {
+    const cmd = mmc_command_init({ opcode: X.MMC_SEND_STATUS, arg: card.rca << 16, flags: MMC_RSP_R1 | MMC_CMD_AC });
+    const e = await this.issue(card.host, mmc_request_init({ cmd }));
+    return e || cmd.resp[0] >>> 0;
+  }
+
+  /** Straight to the driver, polled: no retune, no claim, no completion. */
+  private async issue(host: mmc_host, mrq: mmc_request): Promise<number> {
+    mrq.done = null;
+    mrq.host = host;
+    await host.ops.request(host, mrq);
+    await host.ops.panic_poll_completion?.(host, mrq);
+    await host.ops.panic_complete?.(host, mrq);
+    return mmcpstore_mrq_error(mrq);
+  }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+// Patch variants of the mmcpstore panic path as plugins (ours). A variant is what a developer
+// rewrites: mmc_panic_claim_host() and mmcpstore's panic write strategy. The series as posted
+// ships as "v4" and "v5", our answer to the review as "proposed"; a user adds one by
+// registering a class under MMC_PANIC_VARIANT (from a module's module_init).
+import { define_token } from '../di.h.ts';
+import type { mmc_card } from './card.h.ts';
+
+/** What mmcpstore knows about its window when the panic write comes. */
+export interface mmcpstore_panic_target {
+  readonly card: mmc_card;
+  /** First card sector (of the user area) of the pstore window. */
+  readonly start_sect: number;
+  /** Bytes in the window. */
+  readonly size: number;
+  /** A scratch buffer for read-modify-write of unaligned pieces (the series' 256 KiB bounce buffer). */
+  readonly bounce: Uint8Array;
+  /** mmcpstore's state: anything but READY (SUSPENDED in the system-suspend window) must refuse. */
+  readonly state: string;
+}
+
+export interface mmc_panic_variant {
+  readonly name: string;
+  /**
+   * The panic write of @buf at byte @off of the window: claim, prepare, issue the chunks with
+   * polled completion. Returns @buf.length or -errno. Context: panic.
+   */
+  panic_write(t: mmcpstore_panic_target, buf: Uint8Array, off: number): Promise<number>;
+}
+export const MMC_PANIC_VARIANT = define_token<mmc_panic_variant>('linux/mmc/panic#mmc_panic_variant');
