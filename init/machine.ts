@@ -6,7 +6,7 @@ import { container as root, type DependencyContainer, type InjectionToken } from
 import type { bug_report } from '../include/linux/bug.h.ts';
 import { BOOT_PARAMS, type boot_params } from '../include/linux/init.h.ts';
 import { KCONFIG, type kconfig } from '../include/linux/kconfig.h.ts';
-import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module_api } from '../include/linux/module.h.ts';
+import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module, type module_api } from '../include/linux/module.h.ts';
 import type { task_struct } from '../include/linux/sched.h.ts';
 import { DeviceCore } from '../drivers/base/core.ts';
 import { driver_init } from '../drivers/base/base.ts';
@@ -146,6 +146,12 @@ export class Machine {
   async modprobe(name: string, params: Record<string, string | number | boolean> = {}): Promise<number> {
     const mods = this.resolve<module_api>(MODULES);
     return (await this.exec(0, 'modprobe', () => mods.modprobe(name, params))) ?? Number.NaN;
+  }
+
+  /** insmod @mod (a module from outside the tree) from a task on CPU 0. */
+  async insmod(mod: module, params: Record<string, string | number | boolean> = {}): Promise<number> {
+    const mods = this.resolve<module_api>(MODULES);
+    return (await this.exec(0, 'insmod', () => mods.insmod(mod, params))) ?? Number.NaN;
   }
 
   /** The log as `dmesg` prints it. */

@@ -42,6 +42,8 @@ export interface module_api {
   /** Load @name (a `m` symbol) with @params merged over "name.param=" words of the command line. */
   modprobe(name: string, params?: Record<string, string | number | boolean>): Promise<number>;
   rmmod(name: string): Promise<number>;
+  /** insmod of a module from outside the tree (a user's variant, a test module). */
+  insmod(mod: module, params?: Record<string, string | number | boolean>): Promise<number>;
   /** State of a module: builtin or loaded (live), or absent. */
   module_state(name: string): 'builtin' | 'live' | 'failed' | null;
 }

@@ -3,7 +3,7 @@
 // initcall level in link order; `m` modules load on modprobe with their parameters; a
 // module whose symbol is `n` is never even imported.
 import { inject, injectable, type DependencyContainer } from 'tsyringe';
-import { EINVAL, ENOENT, EPERM } from '../../include/linux/errno.h.ts';
+import { EEXIST, EINVAL, ENOENT, EPERM } from '../../include/linux/errno.h.ts';
 import { INITCALL_LEVELS } from '../../include/linux/init.h.ts';
 import { KCONFIG, type kconfig } from '../../include/linux/kconfig.h.ts';
 import { KBUILD, MACHINE_CONTAINER, type kbuild_entry, type module, type module_api } from '../../include/linux/module.h.ts';
@@ -57,6 +57,13 @@ export class Modules implements module_api {
     const mod = await e.load();
     const ret = await this.init(mod, params);
     if (!ret) this.loaded.set(name, { mod, state: 'live' });
+    return ret;
+  }
+
+  async insmod(mod: module, params: Record<string, string | number | boolean> = {}): Promise<number> {
+    if (this.loaded.has(mod.name)) return -EEXIST;
+    const ret = await this.init(mod, params);
+    if (!ret) this.loaded.set(mod.name, { mod, state: 'live' });
     return ret;
   }
 
