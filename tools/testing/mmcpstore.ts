@@ -33,12 +33,15 @@ export const boot_pstore_machine = async (o: pstore_machine_options = {}): Promi
   return pstore_ready(m, o);
 };
 
-/** The issue's crash: lines from both CPUs, a pmsg write, then panic() on CPU1. */
-export const crash = async (m: Machine, tag: string): Promise<void> => {
+/**
+ * The issue's crash: lines from both CPUs, a pmsg write, then panic() on CPU1. Everything waited
+ * for runs on CPU1: a scenario may keep CPU0 busy (spinning with a lock held, say).
+ */
+export const crash = async (m: Machine, tag: string, o: { pmsg?: boolean } = {}): Promise<void> => {
   const pk = m.resolve(PRINTK);
   m.spawn(0, 'worker0', async () => pk.pr_info(`${tag}: hello from cpu0\n`));
   await m.exec(1, 'worker1', async () => pk.pr_info(`${tag}: hello from cpu1\n`));
-  await m.exec(0, 'logger', () => m.resolve(PSTORE_FRONTENDS).pmsg_write(new TextEncoder().encode(`${tag}: pmsg\n`)));
+  if (o.pmsg ?? true) await m.exec(1, 'logger', () => m.resolve(PSTORE_FRONTENDS).pmsg_write(new TextEncoder().encode(`${tag}: pmsg\n`)));
   await m.exec(1, 'crasher', () => m.resolve(PANIC).panic(`${tag} crash`));
 };
 
