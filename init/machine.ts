@@ -5,6 +5,7 @@
 import { container as root, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { bug_report } from '../include/linux/bug.h.ts';
 import { BOOT_PARAMS, type boot_params } from '../include/linux/init.h.ts';
+import { register_service } from '../include/linux/di.h.ts';
 import { KCONFIG, type kconfig } from '../include/linux/kconfig.h.ts';
 import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module, type module_api } from '../include/linux/module.h.ts';
 import type { task_struct } from '../include/linux/sched.h.ts';
@@ -22,6 +23,8 @@ import { VirtualClock } from '../kernel/time/clock.ts';
 import type { board } from './board.ts';
 import { KBUILD_TREE } from './kbuild.ts';
 import { start_kernel } from './main.ts';
+import { CardJournal } from './card_journal.ts';
+import { audit_panic_writes, type panic_write_audit } from './panic_audit.ts';
 import type { board_storage } from './storage.ts';
 
 export interface machine_options {
@@ -72,6 +75,7 @@ export class Machine {
     c.register(KBUILD, { useValue: options.kbuild ?? KBUILD_TREE });
     c.register(MACHINE_CONTAINER, { useValue: c });
     register_kernel(c);
+    register_service(c, CardJournal);
     driver_init(c);
     blk_init(c);
     const core = c.resolve(DeviceCore);
@@ -152,6 +156,14 @@ export class Machine {
   async insmod(mod: module, params: Record<string, string | number | boolean> = {}): Promise<number> {
     const mods = this.resolve<module_api>(MODULES);
     return (await this.exec(0, 'insmod', () => mods.insmod(mod, params))) ?? Number.NaN;
+  }
+
+  /**
+   * What the panic path wrote, from the cards' side: every write after the panic began, and
+   * those that fell outside mmcpstore's window (corruption).
+   */
+  panic_audit(): panic_write_audit {
+    return audit_panic_writes(this);
   }
 
   /** The log as `dmesg` prints it. */

@@ -7,7 +7,9 @@ import type { BlockBackend } from '../../include/hw/block.h.ts';
 import * as HOST from '../../include/linux/mmc/host.h.ts';
 import type { mmc_mock_fault, mmc_mock_platform_data } from '../../include/linux/platform_data/mmc_mock.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
+import { MonitoredBackend } from '../../hw/block/monitor.ts';
 import { SparseBackend } from '../../hw/block/sparse.ts';
+import { CardJournal, type card_part } from '../card_journal.ts';
 import { EmmcCard } from '../../hw/sd/emmc.ts';
 import { VirtualClock } from '../../kernel/time/clock.ts';
 import { write_gpt } from '../../tools/lib/mkdisk.ts';
@@ -118,23 +120,42 @@ export const MMC_MOCK_SCHEMA = {
 const bits = (names: readonly string[] | undefined): number =>
   (names ?? []).reduce((v, n) => v | ((HOST as unknown as Record<string, number>)[n] ?? 0), 0);
 
-/** Stores for a card: the tool's, or fresh memory sized from the description (with its GPT). */
+/**
+ * Stores for a card: the tool's, or fresh memory sized from the description (with its GPT). The
+ * boot partitions are the board's too, so what is written there survives a reboot.
+ */
 export const card_stores = (key: string, card: card_description, storage: board_storage): card_storage => {
   const have = storage.get(key);
-  if (have) return have;
-  if (card.image) throw new Error(`${key}: card.image ${card.image} must be opened by the tool that loaded the board`);
-  const user: BlockBackend = new SparseBackend({ size: parse_size(card.capacity ?? '8GiB')! });
-  if (card.gpt?.length) {
-    write_gpt((off, bytes) => user.write(off, bytes), user.size, card.gpt.map((p) => ({ name: p.name, sectors: parse_size(p.size)! / 512 })));
+  if (!have && card.image) throw new Error(`${key}: card.image ${card.image} must be opened by the tool that loaded the board`);
+  let user = have?.user;
+  if (!user) {
+    user = new SparseBackend({ size: parse_size(card.capacity ?? '8GiB')! });
+    const u = user;
+    if (card.gpt?.length) write_gpt((off, bytes) => u.write(off, bytes), u.size, card.gpt.map((p) => ({ name: p.name, sectors: parse_size(p.size)! / 512 })));
   }
-  const made: card_storage = { user };
+  const boot = parse_size(card.boot_partition_bytes ?? '4MiB')!;
+  const fill = card.erased_byte ?? 0;
+  const made: card_storage = {
+    user,
+    boot0: have?.boot0 ?? (boot ? new SparseBackend({ size: boot, fill }) : undefined),
+    boot1: have?.boot1 ?? (boot ? new SparseBackend({ size: boot, fill }) : undefined),
+    ...(have?.rpmb ? { rpmb: have.rpmb } : {}),
+  };
   storage.set(key, made);
   return made;
 };
 
+/** The stores as the card sees them: every write reported to the machine's journal. */
+const journaled = (c: DependencyContainer, key: string, stores: card_storage) => {
+  const j = c.resolve(CardJournal);
+  const watch = (b: BlockBackend | undefined, part: card_part) => (b ? new MonitoredBackend(b, j.listener(key, part)) : undefined);
+  return { user: watch(stores.user, 'user')!, boot0: watch(stores.boot0, 'boot0'), boot1: watch(stores.boot1, 'boot1'), rpmb: watch(stores.rpmb, 'rpmb') };
+};
+
 export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_device, index: number, storage: board_storage): Promise<void> => {
   const id = dev.id ?? index;
-  const stores = card_stores(`mmc_mock.${id}`, dev.card, storage);
+  const key = `mmc_mock.${id}`;
+  const stores = journaled(c, key, card_stores(key, dev.card, storage));
   const d = dev.card;
   const card = new EmmcCard({
     clock: c.resolve(VirtualClock),
@@ -142,7 +163,7 @@ export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_devi
     ...(stores.boot0 ? { boot0: stores.boot0 } : {}),
     ...(stores.boot1 ? { boot1: stores.boot1 } : {}),
     ...(stores.rpmb ? { rpmb: stores.rpmb } : {}),
-    ...(d.boot_partition_bytes !== undefined ? { bootPartitionBytes: parse_size(d.boot_partition_bytes)! } : {}),
+    ...(d.boot_partition_bytes !== undefined && !stores.boot0 ? { bootPartitionBytes: parse_size(d.boot_partition_bytes)! } : {}),
     ...(d.rpmb_bytes !== undefined ? { rpmbBytes: parse_size(d.rpmb_bytes)! } : {}),
     ...(d.cache_kib !== undefined ? { cacheKiB: d.cache_kib } : {}),
     ...(d.cmdq_depth ? { cmdq: { depth: d.cmdq_depth } } : {}),

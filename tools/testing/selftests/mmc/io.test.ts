@@ -75,15 +75,19 @@ describe('mmcblk I/O', () => {
     expect(r.stdout.trim()).toBe(`0 ${Buffer.from(data).toString('hex')}`);
   }, 30_000);
 
-  it('keeps data across a reboot of the same board', async () => {
+  it('keeps data across a reboot of the same board, boot partitions included', async () => {
     const m = await boot_mmc_machine();
     const block = m.resolve(BLOCK);
     const data = pattern(4 * 512, 77);
     await rw(m, block, 'mmcblk0p3', 0, data);
+    block.set_disk_ro(block.lookup_bdev('mmcblk0boot1')!.disk, false);
+    await rw(m, block, 'mmcblk0boot1', 100, data);
     const m2 = await m.reboot();
     const b2 = m2.resolve(BLOCK);
-    const back = new Uint8Array(data.length);
-    expect(await m2.exec(0, 'io', () => b2.bdev_read(b2.lookup_bdev('mmcblk0p3')!, 0, back))).toBe(0);
-    expect(back).toEqual(data);
+    for (const [name, sector] of [['mmcblk0p3', 0], ['mmcblk0boot1', 100]] as const) {
+      const back = new Uint8Array(data.length);
+      expect(await m2.exec(0, 'io', () => b2.bdev_read(b2.lookup_bdev(name)!, sector, back))).toBe(0);
+      expect(back, name).toEqual(data);
+    }
   });
 });

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+// A store that reports every write to a listener before passing it on: how a board can say,
+// from the card's side, what was written where (the panic write audit).
+import type { BlockBackend } from '../../include/hw/block.h.ts';
+
+export type WriteListener = (offset: number, length: number) => void;
+
+export class MonitoredBackend implements BlockBackend {
+  constructor(
+    readonly base: BlockBackend,
+    private readonly listener: WriteListener,
+  ) {}
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  read(offset: number, dst: Uint8Array): void {
+    this.base.read(offset, dst);
+  }
+
+  write(offset: number, src: Uint8Array): void {
+    this.listener(offset, src.length);
+    this.base.write(offset, src);
+  }
+
+  flush(): void {
+    this.base.flush();
+  }
+}

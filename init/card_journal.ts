@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// Every write each card's media received, from the card's side (partition, offset, length,
+// virtual time): what the panic write audit reads.
+import { inject, injectable } from 'tsyringe';
+import { VirtualClock } from '../kernel/time/clock.ts';
+
+export type card_part = 'user' | 'boot0' | 'boot1' | 'rpmb';
+
+export interface card_write {
+  /** Board device key, "mmc_mock.0". */
+  readonly device: string;
+  readonly part: card_part;
+  /** Byte offset in the partition. */
+  readonly offset: number;
+  readonly length: number;
+  readonly time: number;
+}
+
+@injectable()
+export class CardJournal {
+  readonly writes: card_write[] = [];
+
+  constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
+
+  listener(device: string, part: card_part): (offset: number, length: number) => void {
+    return (offset, length) => this.writes.push({ device, part, offset, length, time: this.clock.now });
+  }
+}
