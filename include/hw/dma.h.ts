@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+// Guest physical memory as a DMA-capable device sees it (the embedder's RAM). Addresses are byte
+// addresses below 2^53; an access outside the memory is the embedder's to answer (a bus error
+// the device reports), so implementations return false instead of throwing.
+export interface DmaMemory {
+  /** Copy @dst.length bytes from guest address @addr; false if any byte is not memory. */
+  read(addr: number, dst: Uint8Array): boolean;
+  /** Copy @src to guest address @addr; false if any byte is not memory. */
+  write(addr: number, src: Uint8Array): boolean;
+}
