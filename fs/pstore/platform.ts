@@ -22,6 +22,7 @@ import {
   type pstore_frontend_api,
   type pstore_info,
   type pstore_record,
+  pstore_record_zero,
 } from '../../include/linux/pstore.h.ts';
 import { IRQFLAGS, SCHED, type irqflags_api, type sched_api } from '../../include/linux/sched.h.ts';
 import { SPINLOCK, type spinlock_api } from '../../include/linux/spinlock.h.ts';
@@ -83,19 +84,7 @@ export class Pstore implements pstore_api, pstore_frontend_api {
   }
 
   pstore_record_init(psi: pstore_info): pstore_record {
-    return {
-      psi,
-      type: 0,
-      id: 0,
-      time: this.tk.ktime_get_real_ts64(),
-      buf: null,
-      size: 0,
-      part: 0,
-      count: 0,
-      reason: 0,
-      compressed: false,
-      ecc_notice_size: 0,
-    };
+    return pstore_record_zero(psi, this.tk.ktime_get_real_ts64());
   }
 
   /** pstore_register() - take the backend slot and start the frontends it asks for. */

@@ -3,7 +3,7 @@
 // pulled off a device: the same psz_recovery/psz_pstore_read as the live module, on a context
 // whose device is read-only and whose log is collected.
 import { EROFS } from '../../include/linux/errno.h.ts';
-import type { pstore_record } from '../../include/linux/pstore.h.ts';
+import { pstore_record_zero, type pstore_record } from '../../include/linux/pstore.h.ts';
 import type { pstore_zone_read_op } from '../../include/linux/pstore_zone.h.ts';
 import { psz_alloc_zones, psz_context_init, type psz_env } from './zone_context.ts';
 import { psz_layout, type psz_layout_params } from './zone_layout.ts';
@@ -16,19 +16,7 @@ export type psz_read_records_result = { ok: true; records: pstore_record[]; warn
 const PSZ_READ_LOOP_MAX = 65536;
 
 /** A record as pstore_record_init() makes it, without a core: no backend, time 0. */
-const psz_blank_record = (): pstore_record => ({
-  psi: null,
-  type: 0,
-  id: 0,
-  time: { tv_sec: 0, tv_nsec: 0 },
-  buf: null,
-  size: 0,
-  part: 0,
-  count: 0,
-  reason: 0,
-  compressed: false,
-  ecc_notice_size: 0,
-});
+const psz_blank_record = (): pstore_record => pstore_record_zero(null, { tv_sec: 0, tv_nsec: 0 });
 
 /**
  * psz_read_records() - the records psz_pstore_read would hand the pstore core for an area of

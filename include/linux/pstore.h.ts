@@ -44,6 +44,11 @@ export interface pstore_record {
   ecc_notice_size: number;
 }
 
+/** A record with every field zero but @psi and @time (the start of pstore_record_init()). */
+export const pstore_record_zero = (psi: pstore_info | null, time: timespec64): pstore_record => ({
+  psi, type: 0, id: 0, time, buf: null, size: 0, part: 0, count: 0, reason: 0, compressed: false, ecc_notice_size: 0,
+});
+
 /** struct pstore_info: a backend. Byte counts are returned as in C: >= 0 bytes, < 0 -errno. */
 export interface pstore_info {
   readonly name: string;
