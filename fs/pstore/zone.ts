@@ -35,8 +35,8 @@ export class PstoreZone implements pstore_zone_api {
   constructor(
     @inject(PSTORE) private readonly pstore: pstore_api,
     @inject(WORKQUEUE) private readonly wq: workqueue_api,
-    @inject(JIFFIES) private readonly jiffies: jiffies_api,
-    @inject(PRINTK) private readonly printk: printk_api,
+    @inject(JIFFIES) jiffies: jiffies_api,
+    @inject(PRINTK) printk: printk_api,
     @inject(SCHED) private readonly sched: sched_api,
     @inject(MUTEX) private readonly mutexes: mutex_api,
   ) {

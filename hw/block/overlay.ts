@@ -87,7 +87,7 @@ export class OverlayBackend implements BlockBackend, Fillable {
 
   fill(offset: number, length: number, value: number): void {
     checkRange(this.size, offset, length);
-    forEachChunk(this.chunkBytes, offset, length, (index, within, pos, n) => {
+    forEachChunk(this.chunkBytes, offset, length, (index, _within, pos, n) => {
       if (n === this.chunkLength(index)) return this.setUniform(index, value);
       this.write(offset + pos, new Uint8Array(n).fill(value));
     });

@@ -7,7 +7,6 @@ import { inject, injectable } from 'tsyringe';
 import { EBUSY, EINVAL } from '../../include/linux/errno.h.ts';
 import {
   IRQ_HANDLED,
-  IRQ_NONE,
   IRQ_WAKE_THREAD,
   IRQF_ONESHOT,
   IRQF_SHARED,
