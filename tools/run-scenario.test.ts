@@ -5,14 +5,100 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { write_mbr } from './lib/mkdisk.ts';
 import { openFileHandle } from './lib/node-file.ts';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(`${ROOT}tools/run-scenario`, args, { encoding: 'utf8', cwd: '/' });
 
+const DEFAULT_BOARD = `${ROOT}boards/default.json`;
+
+const scenario = (name: string, outcome: Record<string, string>, steps: unknown[] = [{ do: 'printk', text: 'x' }, { do: 'panic', cpu: 1 }]) =>
+  JSON.stringify({ name, description: `the ${name} scenario`, steps, expect: { outcome } });
+
 describe('tools/run-scenario', () => {
-  it('boots the default board and prints its log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the catalogue on the mock host with v5 and prints a table of computed outcomes', () => {
     const r = run();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^SCENARIO +HOST +VARIANT +OUTCOME +EXPECTED +PANIC-WRITE ms +RESULT$/);
+    expect(lines.find((l) => l.startsWith('S10-'))).toMatch(/^S10-host-runtime-suspended +mock +v5 +TIMEOUT +TIMEOUT +1055\.0 +ok$/);
+    expect(r.stdout).toMatch(/\n18 runs: 18 as expected, 0 not, 4 skipped \(4 on mock: the scenario needs sdhci\)\n$/);
+  }, 30_000);
+
+  it('exits 1 and says why when an outcome is not the expected one; the run of a user variant module', () => {
+    const file = join(dir, 'wrong.json');
+    writeFileSync(file, scenario('wrong', { v5: 'LOST' }));
+    const r = run(file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAIL wrong on mock with v5: outcome RECOVERED (the record came back intact), expected LOST\n');
+
+    // A variant of the user's that declines every panic write (-EBUSY, nothing logged): the record is lost.
+    const variant = join(dir, 'decline.mts');
+    writeFileSync(variant, [
+      `import { MMC_PANIC_VARIANT } from '${ROOT}include/linux/mmc/panic.h.ts';`,
+      `export default { name: 'decline', async module_init(c) {`,
+      `  c.register(MMC_PANIC_VARIANT, { useValue: { name: 'decline', panic_write: async () => -16 } });`,
+      `  return 0; } };`,
+    ].join('\n'));
+    const u = run(file, '--variant', variant);
+    expect(u.stderr).toBe('');
+    expect(u.status).toBe(0); // the scenario states nothing about this variant
+    expect(u.stdout).toMatch(/\nwrong +mock +decline +LOST +- +0\.0 +ok\n/);
+  }, 30_000);
+
+  it('splits a matrix into shards whose merged JSON is the whole, and writes JUnit', () => {
+    const full = run('--matrix', '--json');
+    expect(full.status).toBe(0);
+    const parts = ['1/3', '2/3', '3/3'].map((k, i) => {
+      const p = run('--matrix', '--json', '--shard', k);
+      writeFileSync(join(dir, `part${i}.json`), p.stdout);
+      return JSON.parse(p.stdout).runs.length;
+    });
+    expect(parts).toEqual([18, 18, 18]);
+    const junit = join(dir, 'report.xml');
+    const merged = run('--merge', ...[0, 1, 2].map((i) => join(dir, `part${i}.json`)), '--json', '--junit', junit);
+    expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(full.stdout));
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(54 + 4 + 22 * 2);
+    expect(xml).toContain('<testcase classname="run-scenario.mock.v5" name="S12-system-suspend-window [mock, v5, seed 1]"');
+    const grid = run('--matrix');
+    expect(grid.stdout.split('\n')[0]).toMatch(/^SCENARIO +mock\/v4 +mock\/v5 +mock\/proposed$/);
+    expect(grid.stdout).toMatch(/\nS12-system-suspend-window +LOST +LOST +REFUSED\n/);
+    expect(grid.stdout).toMatch(/\nS04-sdhci-host-lock-held +· +· +·\n/);
+  }, 60_000);
+
+  it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
+    const bad = (name: string, body: string) => {
+      writeFileSync(join(dir, name), body);
+      return join(dir, name);
+    };
+    const cases: Array<[string[], RegExp]> = [
+      [[bad('type.json', scenario('t', { v5: 'LOST' }, [{ do: 'printk', cpu: 'x', text: 'y' }, { do: 'panic' }]))], /type\.json: \/steps\/0\/cpu: must be integer\n$/],
+      [[bad('step.json', scenario('t', { v5: 'LOST' }, [{ do: 'jump' }, { do: 'panic' }]))], /step\.json: \/steps\/0\/do: must be equal to one of the allowed values/],
+      [[bad('field.json', JSON.stringify({ name: 'x', steps: [{ do: 'panic' }], expect: { outcome: { v5: 'LOST' } } }))], /field\.json: \/: must have required property 'description'\n$/],
+      [[bad('json.json', '{')], /json\.json: invalid JSON/],
+      [['/nonexistent'], /^run-scenario: \/nonexistent: no such file or directory\n$/],
+      [['--host', 'usb'], /argument 'usb' is invalid\. one of mock, sdhci, serial/],
+      [['--shard', '3/2'], /argument '3\/2' is invalid\. K\/N with 1 <= K <= N/],
+      [['--merge', bad('notreport.json', '{"runs": []}')], /notreport\.json: \/: must have required property 'format' \(not a run-scenario --json report\?\)/],
+      [['--cmdline', 'quiet'], /--config and --cmdline go with --board/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+  }, 60_000);
+});
+
+describe('tools/run-scenario --board', () => {
+  it('boots the board and prints its log', () => {
+    const r = run('--board', DEFAULT_BOARD);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\[    0\.000000\] Booting Linux on physical CPU 0x0\n/);
     expect(r.stdout).toContain('[    0.000000] Kernel command line: console=ttyS0,115200 loglevel=7\n');
@@ -26,8 +112,8 @@ describe('tools/run-scenario', () => {
       [['--seed', '-3'], /^run-scenario: option '--seed <n>' argument '-3' is invalid/],
       [['--nope'], /^run-scenario: unknown option '--nope'/],
       [['--board', '/nonexistent.json'], /^run-scenario: \/nonexistent\.json: cannot read/],
-      [['--config', `${ROOT}package.json`], /^run-scenario: .*package\.json: name: unknown symbol/],
-      [['scenario.json'], /^run-scenario: scenario files are not supported yet: scenario\.json/],
+      [['--board', DEFAULT_BOARD, '--config', `${ROOT}package.json`], /^run-scenario: .*package\.json: name: unknown symbol/],
+      [['--board', DEFAULT_BOARD, 'scenario.json'], /^run-scenario: --board boots a board; it takes no scenario paths/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);

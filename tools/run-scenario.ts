@@ -1,58 +1,116 @@
 // SPDX-License-Identifier: GPL-2.0
-// tools/run-scenario: the main job. Until the scenario runner lands (issue 7) it does the
-// smallest honest thing: resolve the config, boot a board, and print the kernel log.
+// tools/run-scenario: the main job. Runs scenarios (default: the catalogue in scenarios/) on a
+// host with a panic variant and prints what happened, as a table, a matrix, JSON or JUnit;
+// --board boots a board and prints its kernel log instead.
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { check_board } from '../init/board.ts';
-import { Machine } from '../init/machine.ts';
-import { load_kconfig_db, resolve_config } from '../scripts/kconfig/index.ts';
-import { open_board_storage } from './lib/board-storage.ts';
 import { read_json, run_cli, UsageError } from './lib/cli.ts';
-
-const DEFAULT_BOARD = new URL('../boards/default.json', import.meta.url).pathname;
+import { boot_board } from './scenario/boot-board.ts';
+import { load_scenarios } from './scenario/load.ts';
+import { MATRIX_HOSTS, MATRIX_VARIANTS, plan_runs } from './scenario/plan.ts';
+import { check_report } from './scenario/report-schema.ts';
+import { format_junit, format_matrix, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
+import { run_or_error } from './scenario/run.ts';
+import { HOSTS, type host_kind } from './scenario/schema.ts';
 
 const EXAMPLES = `
 Examples:
-  $ tools/run-scenario                          boot the default board and print its log
-  $ tools/run-scenario --seed 7 --config my.json --cmdline "panic=-1"
+  $ tools/run-scenario                              the catalogue on the mock host with v5
+  $ tools/run-scenario scenarios/S05-*.json --variant proposed
+  $ tools/run-scenario --variant ./my-variant.ts    a variant of yours (a module registering MMC_PANIC_VARIANT)
+  $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
+  $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
+  $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
+  $ tools/run-scenario --board boards/default.json  boot a board and print its kernel log
 
-Exit status: 0 when the board booted, 2 on bad input (each problem on stderr).`;
+Exit status: 0 when every expectation holds, 1 when one does not, 2 on bad input.`;
 
 const seed_arg = (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new InvalidArgumentError('a whole number from 0 to 4294967295');
   return Number(v);
 };
 
+const host_arg = (v: string): host_kind => {
+  if (!(HOSTS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${HOSTS.join(', ')}`);
+  return v as host_kind;
+};
+
+const shard_arg = (v: string): { k: number; n: number } => {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) throw new InvalidArgumentError('K/N with 1 <= K <= N, such as 2/4');
+  return { k, n };
+};
+
+interface options {
+  host: host_kind;
+  variant?: string;
+  seed: number;
+  matrix?: boolean;
+  json?: boolean;
+  junit?: string;
+  shard?: { k: number; n: number };
+  merge?: boolean;
+  board?: string;
+  config?: string;
+  cmdline: string;
+}
+
+const run_scenarios = async (paths: readonly string[], o: options): Promise<run_report> => {
+  const scenarios = load_scenarios(paths);
+  const { runs, skipped } = plan_runs(scenarios, {
+    hosts: o.matrix ? MATRIX_HOSTS : [o.host],
+    variants: o.matrix ? MATRIX_VARIANTS : o.variant ? [o.variant] : null,
+    ...(o.shard ? { shard: o.shard } : {}),
+  });
+  const results = [];
+  for (const r of runs) results.push({ index: r.index, ...(await run_or_error(r.scenario, { host: r.host, variant: r.variant, seed: o.seed })) });
+  return make_report(results, skipped);
+};
+
+const read_reports = (files: readonly string[]): run_report => {
+  if (!files.length) throw new UsageError(['--merge needs the --json reports to merge']);
+  return merge_reports(files.map((f) => {
+    const r = check_report(read_json(f));
+    if (!r.ok) throw new UsageError(r.errors.map((e) => `${f}: ${e}`));
+    return r.report;
+  }));
+};
+
 const main = async (argv: readonly string[]): Promise<void> => {
   const program = new Command('tools/run-scenario')
-    .description('Boot a simulated board and print its kernel log (scenarios arrive with issue 7).')
-    .argument('[scenario...]', 'scenario files (not supported yet)')
-    .option('--board <file>', 'board description (JSON)', DEFAULT_BOARD)
-    .option('--config <file>', 'Kconfig overrides (JSON, as tools/kconfig takes)')
+    .description('Run panic scenarios against mmcpstore on a simulated board and say what became of the record.')
+    .argument('[path...]', 'scenario files or directories of them (default: the catalogue, scenarios/)')
+    .option('--host <host>', `host driver: ${HOSTS.join(', ')}`, host_arg, 'mock')
+    .option('--variant <name>', 'v4, v5, proposed, or the path of a module registering a variant (default: the scenario\'s, else v5)')
     .option('--seed <n>', "seed of the scheduler's choices", seed_arg, 1)
-    .option('--cmdline <words>', "words appended to the board's kernel command line", '')
+    .option('--matrix', 'every scenario x every host x every variant, printed as a grid')
+    .option('--json', 'print the report as JSON (what --merge reads)')
+    .option('--junit <file>', 'also write the report as JUnit XML')
+    .option('--shard <K/N>', 'run only the K-th of N equal parts of the runs', shard_arg)
+    .option('--merge', 'combine the --json reports given as paths instead of running')
+    .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
+    .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
+    .option('--cmdline <words>', "with --board: words appended to the board's kernel command line", '')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   program.parse(argv, { from: 'user' });
-  if (program.args.length) throw new UsageError([`scenario files are not supported yet: ${program.args.join(' ')}`]);
-  const o = program.opts<{ board: string; config?: string; seed: number; cmdline: string }>();
+  const o = program.opts<options>();
 
-  const b = check_board(read_json(o.board));
-  if (!b.ok) throw new UsageError(b.errors.map((e) => `${o.board}: ${e}`));
-  const r = resolve_config(load_kconfig_db(), o.config ? read_json(o.config) : {});
-  if (!r.ok) throw new UsageError(r.errors.map((e) => `${o.config}: ${e}`));
-  const nr_cpus = Number(r.config['NR_CPUS']);
-  if (b.board.cpus > nr_cpus) throw new UsageError([`${o.board}: board.cpus is ${b.board.cpus} but CONFIG_NR_CPUS=${nr_cpus}`]);
-
-  const storage = open_board_storage(b.board, o.board);
-  const m = await Machine.boot({ config: r.config, board: b.board, seed: o.seed, cmdline: o.cmdline, storage });
-  process.stdout.write(m.dmesg());
-  const state = m.halted ? `halted (${m.halted})` : 'up';
-  process.stdout.write(
-    `\nboard ${b.board.name}: ${b.board.cpus} CPUs, seed ${o.seed}, ${state} at ${(m.now / 1e9).toFixed(6)} s of virtual time, ` +
-      `${m.reports.length} kernel reports\n`,
-  );
+  if (o.board) {
+    if (program.args.length) throw new UsageError(['--board boots a board; it takes no scenario paths']);
+    process.stdout.write(await boot_board(o.board, o.config, o.seed, o.cmdline));
+    return;
+  }
+  if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
+  const report = o.merge ? read_reports(program.args) : await run_scenarios(program.args, o);
+  if (o.junit) writeFileSync(o.junit, format_junit(report));
+  if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+  else process.stdout.write(o.matrix ? format_matrix(report) : format_table(report));
+  if (report.runs.some((r) => r.failures.length)) process.exitCode = 1;
 };
 
 await run_cli('run-scenario', () => main(process.argv.slice(2)));

@@ -11,6 +11,7 @@ import { MMC_CAP_NONREMOVABLE } from '../../../include/linux/mmc/host.h.ts';
 import * as X from '../../../include/linux/mmc/mmc.h.ts';
 import { MMC_PANIC_VARIANT, type mmcpstore_panic_target } from '../../../include/linux/mmc/panic.h.ts';
 import { MACHINE_CONTAINER } from '../../../include/linux/module.h.ts';
+import { CLOCK, type clock_api } from '../../../include/linux/ktime.h.ts';
 import { MUTEX, type mutex_api } from '../../../include/linux/mutex.h.ts';
 import { NOTIFY_DONE, NOTIFY_OK } from '../../../include/linux/notifier.h.ts';
 import { PM_RUNTIME, type pm_runtime_api } from '../../../include/linux/pm_runtime.h.ts';
@@ -39,6 +40,9 @@ export interface mmcpstore_panic_log {
   readonly off: number;
   readonly size: number;
   readonly ret: number;
+  /** Virtual time the write started and ended, ns. */
+  readonly start: number;
+  readonly end: number;
 }
 
 @injectable()
@@ -67,6 +71,7 @@ export class Mmcpstore {
     @inject(REBOOT) private readonly reboot: reboot_api,
     @inject(PRINTK) private readonly printk: printk_api,
     @inject(MACHINE_CONTAINER) private readonly c: DependencyContainer,
+    @inject(CLOCK) private readonly clock: clock_api,
   ) {
     this.lock = mx.mutex_init('mmcpstore->lock');
   }
@@ -257,11 +262,12 @@ export class Mmcpstore {
   /** The panic write: in bounds, then the variant's strategy (which checks the state). Context: panic. */
   private async mmcpstore_panic_write(buf: Uint8Array, off: number): Promise<number> {
     const t = this.target;
+    const start = this.clock.now;
     let ret: number;
     if (!t) ret = -ENODEV;
     else if (off < 0 || off + buf.length > t.size) ret = -EINVAL;
     else ret = await this.c.resolve(MMC_PANIC_VARIANT).panic_write(t, buf, off);
-    this.panic_log.push({ off, size: buf.length, ret });
+    this.panic_log.push({ off, size: buf.length, ret, start, end: this.clock.now });
     return ret;
   }
 

@@ -92,6 +92,13 @@ export class PanicProposed implements mmc_panic_variant {
     const st = await this.status(card);
     if (st < 0) return st;
     const state = X.R1_CURRENT_STATE(st);
+    // Tasks a frozen queue left in the card would keep it from legacy commands: discard them
+    // all, as mmc_cqe_recovery() does (CMD48, TM_OP_CODE 1 = discard queue).
+    if (card.ext_csd.cmdq_en) {
+      const discard = mmc_command_init({ opcode: X.MMC_CMDQ_TASK_MGMT, arg: 1, flags: MMC_RSP_R1B | MMC_CMD_AC });
+      const e = await this.issue(card.host, mmc_request_init({ cmd: discard }));
+      if (e) return e;
+    }
     if (state === X.R1_STATE_DATA || state === X.R1_STATE_RCV) {
       const stop = mmc_command_init({ opcode: X.MMC_STOP_TRANSMISSION, flags: MMC_RSP_R1B | MMC_CMD_AC });
       const e = await this.issue(card.host, mmc_request_init({ cmd: stop }));

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+// The machine a scenario runs on: its board (CPUs, the host of the run with the scenario's
+// capabilities, the card with a GPT whose third partition is pstore's) and its config (pstore
+// with pmsg and console zones, mmcpstore built in unless the scenario says otherwise).
+import type { board } from '../../init/board.ts';
+import type { mmc_mock_device } from '../../init/glue/mmc_mock.ts';
+import type { host_kind, scenario } from './schema.ts';
+
+export const PSTORE_CMDLINE = 'pstore_blk.blkdev=/dev/mmcblk0p3 pstore_blk.kmsg_size=64';
+
+const GPT = [
+  { name: 'boot', size: '64MiB' },
+  { name: 'rootfs', size: '1GiB' },
+  { name: 'pstore', size: '4MiB' },
+];
+
+/** Hosts a scenario can run on today; the others are named in the error. */
+export const AVAILABLE_HOSTS: readonly host_kind[] = ['mock'];
+
+export const scenario_board = (s: scenario, host: host_kind): board => {
+  if (!AVAILABLE_HOSTS.includes(host)) throw new Error(`host ${host} is not available yet (have: ${AVAILABLE_HOSTS.join(', ')})`);
+  const device: mmc_mock_device = {
+    type: 'mmc_mock',
+    host: (s.board?.host ?? {}) as mmc_mock_device['host'],
+    card: { capacity: '8GiB', product_name: 'MMC08G', gpt: GPT, ...s.board?.card },
+  };
+  return { name: `${s.name}-${host}`, cpus: s.board?.cpus ?? 2, cmdline: [PSTORE_CMDLINE, s.cmdline].filter(Boolean).join(' '), devices: [device] };
+};
+
+/** The scenario's Kconfig overrides over what every scenario needs. */
+export const scenario_config = (s: scenario, variant: string): Record<string, unknown> => ({
+  NR_CPUS: Math.max(2, s.board?.cpus ?? 2),
+  PSTORE_PMSG: 'y',
+  PSTORE_CONSOLE: 'y',
+  MMC_PSTORE: 'y',
+  ...((['v4', 'v5', 'proposed'] as readonly string[]).includes(variant) ? { MMC_PSTORE_VARIANT: variant } : {}),
+  ...s.config,
+});

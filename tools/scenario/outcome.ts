@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+// The outcome of a run, computed from what happened, never declared: the card-side audit of
+// the panic writes, the kernel's reports after the panic began, what the panic path returned,
+// and what the next boot recovered.
+import type { bug_report } from '../../include/linux/bug.h.ts';
+import { ETIMEDOUT } from '../../include/linux/errno.h.ts';
+import type { mmcpstore_panic_log } from '../../drivers/mmc/core/mmcpstore.ts';
+import type { card_write } from '../../init/card_journal.ts';
+import type { panic_write_audit } from '../../init/panic_audit.ts';
+import type { outcome } from './schema.ts';
+import { inside, type card_range } from './steps.ts';
+
+export interface run_evidence {
+  readonly audit: panic_write_audit;
+  /** Card ranges of requests in flight when the crash came: their tail is not the panic path's. */
+  readonly in_flight: readonly card_range[];
+  /** Scenario block writes that landed elsewhere than asked, before or after the crash. */
+  readonly misdirected: readonly card_write[];
+  /** Kernel reports from the panic on. */
+  readonly reports: readonly bug_report[];
+  readonly panic_log: readonly mmcpstore_panic_log[];
+  /** The crashing boot's log. */
+  readonly dmesg: string;
+  /** The dmesg records the next boot shows, newest zone's text included. */
+  readonly recovered: readonly string[];
+  /** Text the record must contain to count as this crash's (the panic message). */
+  readonly marker: string;
+  /** Lines printed before the crash that a faithful record holds. */
+  readonly expected_lines: readonly string[];
+}
+
+const HANG = new Set(['spinlock_lockup', 'spinlock_recursion', 'hard_lockup', 'soft_lockup', 'livelock']);
+
+export const classify = (e: run_evidence): { outcome: outcome; why: string } => {
+  const stray = e.audit.outside.filter((w) => !e.in_flight.some((r) => inside(w, r)));
+  if (stray.length) {
+    const w = stray[0]!;
+    return { outcome: 'CORRUPTION', why: `wrote ${w.length} bytes at ${w.part}+${w.offset}, outside the pstore window` };
+  }
+  if (e.misdirected.length) {
+    const w = e.misdirected[0]!;
+    return { outcome: 'CORRUPTION', why: `block I/O meant for another place wrote ${w.length} bytes at ${w.part}+${w.offset}` };
+  }
+  const hang = e.reports.find((r) => HANG.has(r.kind));
+  if (hang) return { outcome: 'DEADLOCK', why: hang.lines[0]! };
+  const sleep = e.reports.find((r) => r.kind === 'sleep_in_atomic');
+  if (sleep) return { outcome: 'SLEEP_IN_ATOMIC', why: sleep.lines[0]! };
+  const record = e.recovered.find((r) => r.includes(e.marker));
+  if (record) {
+    const missing = e.expected_lines.find((l) => !record.includes(l));
+    return missing ? { outcome: 'MISMATCH', why: `the record lacks "${missing}"` } : { outcome: 'RECOVERED', why: 'the record came back intact' };
+  }
+  const refused = /mmcpstore: panic write refused: (.*)/.exec(e.dmesg);
+  if (refused) return { outcome: 'REFUSED', why: refused[1]! };
+  if (e.panic_log.some((p) => p.ret === -ETIMEDOUT)) return { outcome: 'TIMEOUT', why: 'the panic write timed out' };
+  if (e.panic_log.some((p) => p.ret === p.size)) return { outcome: 'SILENT_LOSS', why: 'panic_write reported success but the record is not there' };
+  const ret = e.panic_log[0]?.ret;
+  return { outcome: 'LOST', why: ret === undefined ? 'no panic write happened' : `panic_write returned ${ret}` };
+};

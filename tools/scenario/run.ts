@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+// One run: a scenario on a host with a variant and a seed. Boot, play the steps, then (unless
+// the scenario already did) boot again and mount pstore, as a user would after a crash; the
+// outcome is classified from the evidence, and compared with what the scenario expects.
+import { pathToFileURL } from 'node:url';
+import type { module } from '../../include/linux/module.h.ts';
+import { PSTOREFS } from '../../include/linux/pstore.h.ts';
+import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
+import { Machine } from '../../init/machine.ts';
+import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
+import { scenario_board, scenario_config } from './board.ts';
+import { classify } from './outcome.ts';
+import { expected_outcome_of, type host_kind, type outcome, type scenario } from './schema.ts';
+import { run_step, type scenario_context } from './steps.ts';
+
+export interface run_options {
+  readonly host: host_kind;
+  /** v4, v5, proposed, or the path of a module that registers a variant. */
+  readonly variant: string;
+  readonly seed: number;
+}
+
+export interface run_result {
+  readonly scenario: string;
+  readonly host: host_kind;
+  readonly variant: string;
+  readonly seed: number;
+  /** ERROR when the run itself could not be carried out (a step that cannot happen here). */
+  readonly outcome: outcome | 'ERROR';
+  readonly why: string;
+  readonly expected: outcome | null;
+  /** Expectations that did not hold (the outcome's included); empty when the run passes. */
+  readonly failures: readonly string[];
+  /** Simulated time spent in panic_write, summed over the calls, ms; null without a call. */
+  readonly panic_write_ms: number | null;
+  readonly dmesg: string;
+  /** The log of the boot after the crash. */
+  readonly next_dmesg: string;
+}
+
+/** The name a variant is known by in expectations and tables: its own, or its file's. */
+export const variant_label = (v: string): string => (/[/.]/.test(v) ? v.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : v);
+
+const load_variant_module = async (path: string): Promise<module> => {
+  const mod = (await import(pathToFileURL(path).href)) as { default?: module };
+  if (!mod.default?.module_init) throw new Error(`${path}: the default export must be a module registering MMC_PANIC_VARIANT`);
+  return mod.default;
+};
+
+export const run_scenario = async (s: scenario, o: run_options): Promise<run_result> => {
+  const variant = o.variant;
+  const builtin = ['v4', 'v5', 'proposed'].includes(variant);
+  const user_variant = builtin ? null : await load_variant_module(variant);
+  const r = resolve_config(load_kconfig_db(), scenario_config(s, variant));
+  if (!r.ok) throw new Error(`config: ${r.errors.join('; ')}`);
+  const modular = r.config['MMC_PSTORE'] === 'm';
+  const after_boot = async (m: Machine) => {
+    if (modular) await m.modprobe('mmcpstore');
+    if (user_variant) await m.insmod(user_variant);
+    // As systemd-pstore does at every boot: pstore/zone recovers, and takes new records, after it.
+    await m.exec(0, 'mount', () => m.resolve(PSTOREFS).mount());
+  };
+
+  const m = await Machine.boot({ config: r.config, board: scenario_board(s, o.host), seed: o.seed });
+  await after_boot(m);
+  const c: scenario_context = { m, crashed: null, marker: null, lines: [], in_flight: new Set(), misdirected: [], in_flight_at_crash: [], after_boot };
+  for (const step of s.steps) await run_step(c, step);
+  const crashed = c.crashed ?? c.m;
+  if (c.m === crashed) {
+    c.m = await crashed.reboot();
+    await after_boot(c.m);
+  }
+  const next = c.m;
+  const fs = next.resolve(PSTOREFS);
+  const files = fs.readdir();
+  const text = (name: string) => new TextDecoder().decode(fs.read(name) ?? new Uint8Array());
+  const recovered = files.filter((f) => f.name.startsWith('dmesg-')).map((f) => text(f.name));
+
+  const panic_log = crashed.container.isRegistered(Mmcpstore) ? crashed.resolve(Mmcpstore).panic_log : [];
+  const audit = crashed.panic_audit();
+  const since = audit.panic_time ?? Infinity;
+  const verdict = classify({
+    audit,
+    in_flight: c.in_flight_at_crash,
+    misdirected: c.misdirected,
+    reports: crashed.reports.filter((rep) => rep.time >= since && rep.kind !== 'panic'),
+    panic_log,
+    dmesg: crashed.dmesg(),
+    recovered,
+    marker: c.marker!,
+    expected_lines: c.lines,
+  });
+
+  const label = variant_label(variant);
+  const expected = expected_outcome_of(s, label, o.host);
+  const panic_write_ms = panic_log.length ? panic_log.reduce((t, p) => t + p.end - p.start, 0) / 1e6 : null;
+  const failures: string[] = [];
+  if (expected && verdict.outcome !== expected) failures.push(`outcome ${verdict.outcome} (${verdict.why}), expected ${expected}`);
+  for (const f of s.expect.files ?? []) {
+    const have = files.some((d) => d.name === f.name);
+    if (f.absent ? have : !have) failures.push(`${f.name} is ${have ? 'present' : 'absent'}`);
+    else if (have && f.matches && !new RegExp(f.matches, 'm').test(text(f.name))) failures.push(`${f.name} does not match /${f.matches}/`);
+  }
+  for (const want of s.expect.dmesg_contains ?? []) if (!crashed.dmesg().includes(want)) failures.push(`the log lacks "${want}"`);
+  const max = s.expect.max_panic_write_ms;
+  if (max !== undefined && panic_write_ms !== null && panic_write_ms > max) failures.push(`panic_write took ${panic_write_ms.toFixed(1)} ms, more than ${max} ms`);
+
+  return {
+    scenario: s.name,
+    host: o.host,
+    variant: label,
+    seed: o.seed,
+    outcome: verdict.outcome,
+    why: verdict.why,
+    expected,
+    failures,
+    panic_write_ms,
+    dmesg: crashed.dmesg(),
+    next_dmesg: next.dmesg(),
+  };
+};
+
+/** run_scenario(), with a run that cannot be carried out reported as an ERROR result. */
+export const run_or_error = async (s: scenario, o: run_options): Promise<run_result> => {
+  try {
+    return await run_scenario(s, o);
+  } catch (e) {
+    const why = (e as Error).message;
+    return {
+      scenario: s.name,
+      host: o.host,
+      variant: variant_label(o.variant),
+      seed: o.seed,
+      outcome: 'ERROR',
+      why,
+      expected: expected_outcome_of(s, variant_label(o.variant), o.host),
+      failures: [`the run failed: ${why}`],
+      panic_write_ms: null,
+      dmesg: '',
+      next_dmesg: '',
+    };
+  }
+};

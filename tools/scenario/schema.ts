@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+// The scenario file format (docs/scenario-format.md) as a JSON Schema, checked with ajv; every
+// problem is reported with the JSON path it is at.
+import { Ajv } from 'ajv';
+import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
+
+export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
+export type outcome = (typeof OUTCOMES)[number];
+export const VARIANTS = ['v4', 'v5', 'proposed'] as const;
+export const HOSTS = ['mock', 'sdhci', 'serial'] as const;
+export type host_kind = (typeof HOSTS)[number];
+/** Card states a step can wait for: the named phases of a request in flight. */
+export const CARD_PHASES = ['tran', 'data', 'rcv', 'prg', 'sleep'] as const;
+
+const cpu = { type: 'integer', minimum: 0, maximum: 63 } as const;
+const text = { type: 'string' } as const;
+const step = (name: string, props: Record<string, unknown> = {}, required: string[] = []) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['do', ...required],
+  properties: { do: { const: name }, comment: text, ...props },
+});
+
+export const STEP_SCHEMAS = [
+  step('printk', { cpu, text }, ['text']),
+  step('console', { cpu, text }, ['text']),
+  step('pmsg', { cpu, text }, ['text']),
+  step('io', {
+    cpu,
+    dev: { type: 'string', pattern: '^mmcblk[0-9]+(p[0-9]+|boot[01])?$' },
+    op: { enum: ['read', 'write'] },
+    sector: { type: 'integer', minimum: 0 },
+    blocks: { type: 'integer', minimum: 1, maximum: 65535 },
+    background: { type: 'boolean' },
+  }, ['dev', 'op', 'sector']),
+  step('claim_host', { cpu }),
+  step('hold_lock', { cpu, lock: { enum: ['mmc_host', 'sdhci_host'] } }, ['lock']),
+  step('wait_for', { phase: { enum: CARD_PHASES }, timeout_ms: { type: 'number', exclusiveMinimum: 0 } }, ['phase']),
+  step('runtime_suspend', { target: { enum: ['host', 'card'] } }, ['target']),
+  step('suspend_begin'),
+  step('cqe_enable', { queued: { type: 'integer', minimum: 0, maximum: 32 } }),
+  step('need_retune'),
+  step('panic', { cpu, message: text }),
+  step('oops', { cpu, message: text }),
+  step('sleep', { ms: { type: 'number', minimum: 0 } }, ['ms']),
+  step('power_cut'),
+  step('reboot'),
+  step('mount'),
+  step('unlink', { file: text }, ['file']),
+  step('rmmod', { module: text }, ['module']),
+  step('modprobe', { module: text }, ['module']),
+];
+const STEP_NAMES = STEP_SCHEMAS.map((s) => s.properties.do.const);
+
+const expected_outcome = { enum: OUTCOMES } as const;
+/** Per variant: one outcome for every host, or one per host. */
+const per_variant = {
+  anyOf: [expected_outcome, { type: 'object', additionalProperties: false, minProperties: 1, properties: Object.fromEntries(HOSTS.map((h) => [h, expected_outcome])) }],
+} as const;
+
+export const SCENARIO_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'description', 'steps', 'expect'],
+  properties: {
+    $schema: text,
+    name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
+    description: { type: 'string', minLength: 1 },
+    research: { type: 'string' },
+    hosts: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: HOSTS } },
+    variant: { type: 'string', minLength: 1 },
+    config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    cmdline: text,
+    board: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { cpus: { type: 'integer', minimum: 2, maximum: 64 }, host: MMC_MOCK_SCHEMA.properties.host, card: CARD_SCHEMA },
+    },
+    steps: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['do'], properties: { do: { enum: STEP_NAMES } }, discriminator: { propertyName: 'do' }, oneOf: STEP_SCHEMAS },
+    },
+    expect: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['outcome'],
+      properties: {
+        outcome: { type: 'object', additionalProperties: per_variant, minProperties: 1 },
+        files: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: text, matches: text, absent: { type: 'boolean' } } },
+        },
+        dmesg_contains: { type: 'array', items: text },
+        max_panic_write_ms: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true }).compile(SCENARIO_SCHEMA);
+
+export interface scenario_step {
+  readonly do: string;
+  readonly cpu?: number;
+  readonly text?: string;
+  readonly dev?: string;
+  readonly op?: 'read' | 'write';
+  readonly sector?: number;
+  readonly blocks?: number;
+  readonly background?: boolean;
+  readonly lock?: 'mmc_host' | 'sdhci_host';
+  readonly phase?: (typeof CARD_PHASES)[number];
+  readonly timeout_ms?: number;
+  readonly target?: 'host' | 'card';
+  readonly queued?: number;
+  readonly message?: string;
+  readonly ms?: number;
+  readonly file?: string;
+  readonly module?: string;
+}
+
+export interface scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly research?: string;
+  readonly hosts?: readonly host_kind[];
+  readonly variant?: string;
+  readonly config?: Record<string, string | number | boolean>;
+  readonly cmdline?: string;
+  readonly board?: { cpus?: number; host?: Record<string, unknown>; card?: Record<string, unknown> };
+  readonly steps: readonly scenario_step[];
+  readonly expect: {
+    outcome: Record<string, outcome | Partial<Record<host_kind, outcome>>>;
+    files?: ReadonlyArray<{ name: string; matches?: string; absent?: boolean }>;
+    dmesg_contains?: readonly string[];
+    max_panic_write_ms?: number;
+  };
+}
+
+/** The outcome @s expects of @variant on @host, or null when it states none. */
+export const expected_outcome_of = (s: scenario, variant: string, host: host_kind): outcome | null => {
+  const e = s.expect.outcome[variant];
+  if (e === undefined) return null;
+  return typeof e === 'string' ? e : (e[host] ?? null);
+};
+
+/** The scenario, or one message per problem, each naming its JSON path ("/steps/2/do"). */
+export const check_scenario = (v: unknown): { ok: true; scenario: scenario } | { ok: false; errors: string[] } => {
+  if (validate(v)) {
+    const s = v as scenario;
+    if (!s.steps.some((st) => st.do === 'panic' || st.do === 'oops')) return { ok: false, errors: ['/steps: no panic or oops step, so there is nothing to recover'] };
+    const bad = (s.expect.files ?? []).findIndex((f) => f.matches !== undefined && !valid_regexp(f.matches));
+    if (bad >= 0) return { ok: false, errors: [`/expect/files/${bad}/matches: is not a valid regular expression`] };
+    return { ok: true, scenario: s };
+  }
+  // With a discriminator, a bad step gets its own errors; the generic oneOf line only repeats them.
+  const errors = (validate.errors ?? []).filter((e) => !['oneOf', 'anyOf', 'discriminator'].includes(e.keyword));
+  return {
+    ok: false,
+    errors: [...new Set(errors.map((e) => {
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` '${String(e.params['additionalProperty'])}'`
+          : e.keyword === 'enum'
+            ? `: ${(e.params['allowedValues'] as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`
+            : '';
+      return `${e.instancePath || '/'}: ${e.message}${extra}`;
+    }))],
+  };
+};
+
+const valid_regexp = (s: string): boolean => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
