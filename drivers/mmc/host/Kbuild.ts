@@ -4,4 +4,5 @@ import type { kbuild_entry } from '../../../include/linux/module.h.ts';
 
 export const kbuild: readonly kbuild_entry[] = [
   { name: 'mmc_mock', config: 'MMC_MOCK', initcall: 'device', depends: ['mmc_core'], load: async () => (await import('./mmc_mock.ts')).mmc_mock },
+  { name: 'sdhci', config: 'MMC_SDHCI', initcall: 'device', depends: ['mmc_core'], load: async () => (await import('./sdhci.ts')).sdhci },
 ];
