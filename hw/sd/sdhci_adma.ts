@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+// The ADMA2 engine (SD Host Controller Simplified Spec 3.00 §1.13): a descriptor table in
+// guest memory at the ADMA System Address register (0x58/0x5C), 8-byte descriptors for 32-bit
+// addressing, 12 bytes for 64-bit (16 in Host Version 4 mode): attribute b0 Valid, b1 End, b2
+// Int, b5:4 Act (00 nop, 01 reserved, 10 tran, 11 link); length 0 means 65536. The engine moves
+// one block at a time through as many descriptors as it spans (QEMU hw/sd/sdhci.c:
+// sdhci_do_adma / get_adma_description, which walk a few descriptors per timer tick).
+//
+// Errors (ADMA Error Status 0x54, §2.2.30): an invalid descriptor or one outside memory stops
+// in ST_FDS with the address register on that descriptor; a data address outside memory stops
+// in ST_TFR; a table whose End comes before the block count is done, or that still holds data
+// when it is done, is a length mismatch (ST_TFR, b2). The caller raises the interrupt.
+import * as R from '../../include/hw/sdhci.h.ts';
+import type { DataTransfer, SdhciCore } from './sdhci_core.ts';
+import { raise } from './sdhci_irq.ts';
+
+export const ADMA_ST_STOP = 0;
+export const ADMA_ST_FDS = 1;
+export const ADMA_ST_TFR = 3;
+export const ADMA_LENGTH_MISMATCH = 0x4;
+
+const ATTR_VALID = 0x1;
+const ATTR_END = 0x2;
+const ATTR_INT = 0x4;
+const ACT_TRAN = 2;
+const ACT_LINK = 3;
+/** Descriptors fetched for one block without reaching data: a table that loops on itself. */
+const MAX_EMPTY_FETCHES = 4096;
+
+export interface AdmaFault {
+  state: typeof ADMA_ST_FDS | typeof ADMA_ST_TFR;
+  mismatch: boolean;
+  why: string;
+}
+
+const hex = (v: number): string => `0x${v.toString(16)}`;
+
+export function admaAddress(core: SdhciCore): number {
+  return core.regs.admaSysAddrHi * 2 ** 32 + core.regs.admaSysAddrLo;
+}
+
+export function setAdmaAddress(core: SdhciCore, addr: number): void {
+  core.regs.admaSysAddrLo = addr % 2 ** 32 >>> 0;
+  core.regs.admaSysAddrHi = Math.floor(addr / 2 ** 32) >>> 0;
+}
+
+const v4Mode = (core: SdhciCore): boolean => core.v4 && (core.regs.hostControl2 & R.SDHCI_CTRL_V4_MODE) !== 0;
+
+function descriptorSize(core: SdhciCore, x: DataTransfer): number {
+  if (x.dma === 'adma32') return R.SDHCI_ADMA2_32_DESC_SZ;
+  return v4Mode(core) ? 16 : R.SDHCI_ADMA2_64_DESC_SZ;
+}
+
+const u32 = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
+
+/** Fetch descriptors until a tran one (true) or an End (true, ended) or a fault. */
+function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
+  const size = descriptorSize(core, x);
+  const d = new Uint8Array(size);
+  const a = x.adma;
+  for (let n = 0; n < MAX_EMPTY_FETCHES; n++) {
+    const at = admaAddress(core);
+    if (!core.cfg.dma.read(at, d)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is outside memory` };
+    const attr = d[0]! | (d[1]! << 8);
+    const length = d[2]! | (d[3]! << 8) || R.SDHCI_ADMA2_MAX_LEN;
+    let addr = u32(d, 4) + (size > 8 ? u32(d, 8) * 2 ** 32 : 0);
+    if (!(attr & ATTR_VALID)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is not valid (attribute ${hex(attr)})` };
+    const act = (attr >> 4) & 0x3;
+    if (act === ACT_TRAN) {
+      if (addr % 4) {
+        core.log('guest_error', `ADMA2 descriptor at ${hex(at)}: data address ${hex(addr)} is not 4-byte aligned; the low bits are ignored`);
+        addr -= addr % 4;
+      }
+      a.segmentAddr = addr;
+      a.segmentLeft = length;
+      a.segmentEnd = (attr & ATTR_END) !== 0;
+      a.segmentInt = (attr & ATTR_INT) !== 0;
+      return null;
+    }
+    if (attr & ATTR_INT) raise(core, R.SDHCI_INT_DMA_END);
+    if (attr & ATTR_END) {
+      a.ended = true;
+      return null;
+    }
+    setAdmaAddress(core, act === ACT_LINK ? addr : at + size);
+  }
+  return { state: ADMA_ST_FDS, mismatch: false, why: `${MAX_EMPTY_FETCHES} descriptors without data (a table that loops?)` };
+}
+
+/** The current tran descriptor is done: its Int, its End, or on to the next descriptor. */
+function segmentDone(core: SdhciCore, x: DataTransfer): void {
+  const a = x.adma;
+  if (a.segmentInt) raise(core, R.SDHCI_INT_DMA_END);
+  if (a.segmentEnd) a.ended = true;
+  else setAdmaAddress(core, admaAddress(core) + descriptorSize(core, x));
+}
+
+/** Move @buf to (@toMemory) or from guest memory through the descriptors. */
+export function admaMoveBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array, toMemory: boolean): AdmaFault | null {
+  const a = x.adma;
+  let done = 0;
+  while (done < buf.length) {
+    if (a.segmentLeft === 0) {
+      if (a.ended) return { state: ADMA_ST_TFR, mismatch: true, why: 'the descriptor table ended before the data did' };
+      const fault = fetch(core, x);
+      if (fault) return fault;
+      continue;
+    }
+    const n = Math.min(a.segmentLeft, buf.length - done);
+    const part = buf.subarray(done, done + n);
+    if (!(toMemory ? core.cfg.dma.write(a.segmentAddr, part) : core.cfg.dma.read(a.segmentAddr, part)))
+      return { state: ADMA_ST_TFR, mismatch: false, why: `data at ${hex(a.segmentAddr)} (${n} bytes) is outside memory` };
+    a.segmentAddr += n;
+    a.segmentLeft -= n;
+    done += n;
+    if (a.segmentLeft === 0) segmentDone(core, x);
+  }
+  return null;
+}
+
+/** After a block: a mismatch if the table ended early, or holds more when the count is done. */
+export function admaCheckAfterBlock(x: DataTransfer): AdmaFault | null {
+  const a = x.adma;
+  if (x.remaining === 0 && a.segmentLeft > 0) return { state: ADMA_ST_TFR, mismatch: true, why: `the descriptors hold ${a.segmentLeft} bytes more than the block count` };
+  if (x.remaining !== null && x.remaining > 0 && a.ended && a.segmentLeft === 0)
+    return { state: ADMA_ST_TFR, mismatch: true, why: `the descriptor table ended with ${x.remaining} blocks to go` };
+  return null;
+}
+
+/** An infinite transfer (no block count) ends with the End descriptor, at a block boundary. */
+export function admaTableDone(x: DataTransfer): boolean {
+  return x.adma.ended && x.adma.segmentLeft === 0;
+}

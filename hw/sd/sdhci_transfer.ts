@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+// The data phase and the DAT line (SD Host Controller Simplified Spec 3.00 §3.7.2 "Data
+// Transfer using DAT Line", §2.2.9 Present State, §2.2.17 Transfer Complete): blocks move one
+// at a time in virtual time, each taking its bus time (sdhci_timing.ts) at the SD clock, bus
+// width and data rate of the moment; the first read block waits for the card's access time;
+// a write goes on only when DAT0 is high. PIO hands each block to the guest through the
+// buffer (sdhci_pio.ts), SDMA and ADMA2 move it to guest memory. After the last block comes
+// Auto CMD12 if asked for, then DAT0 busy (writes, R1b), then Transfer Complete, which clears
+// DAT inhibit. An error stops the phase with its status and leaves DAT inhibit set until a
+// DAT-line reset, as the spec's error recovery (§3.10) expects. QEMU hw/sd/sdhci.c moves all
+// of it at once inside the register write (sdhci_data_transfer); the sequence is the same.
+import * as R from '../../include/hw/sdhci.h.ts';
+import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone } from './sdhci_adma.ts';
+import { cardBusy, cardBusyUntil, cardReadLatencyNs, readFromCard, sendToCard, writeToCard } from './sdhci_bus.ts';
+import type { CommandInFlight, DataTransfer, DmaMode, SdhciCore } from './sdhci_core.ts';
+import { enabled, raise } from './sdhci_irq.ts';
+import { sdmaBoundary, sdmaMoveBlock } from './sdhci_sdma.ts';
+import { blockNs, clocksNs, COMMAND_CLOCKS, dataTimeoutNs, responseNs } from './sdhci_timing.ts';
+
+/** The Auto CMD a Transfer Mode asks for: 0, 12 or 23 (auto-select b3:2 = 11 in Host Version 4 mode). */
+export function autoCmdOf(core: SdhciCore, mode: number): 0 | 12 | 23 {
+  switch ((mode & R.SDHCI_TRNS_AUTO_SEL) >> 2) {
+    case 1:
+      return 12;
+    case 2:
+      if (core.v3) return 23;
+      core.log('guest_error', 'Auto CMD23 (Transfer Mode b3:2 = 10) is reserved before spec 3.00: ignored');
+      return 0;
+    case 3:
+      if (core.v4 && core.regs.hostControl2 & R.SDHCI_CTRL_V4_MODE) return core.regs.hostControl2 & R.SDHCI_CMD23_ENABLE ? 23 : 12;
+      core.log('guest_error', 'Auto CMD auto-select (Transfer Mode b3:2 = 11) needs Host Version 4 mode: ignored');
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+/** Which engine moves the data: the Transfer Mode DMA bit and Host Control 1's DMA select. */
+export function dmaModeFor(core: SdhciCore, mode: number): DmaMode {
+  if (!(mode & R.SDHCI_TRNS_DMA)) return 'pio';
+  const caps = core.cfg.caps;
+  const v4Mode = core.v4 && (core.regs.hostControl2 & R.SDHCI_CTRL_V4_MODE) !== 0;
+  const unsupported = (what: string): DmaMode => {
+    core.log('guest_error', `DMA enabled with ${what} selected, which the capabilities do not offer: data moves by PIO`);
+    return 'pio';
+  };
+  switch (core.regs.hostControl1 & R.SDHCI_CTRL_DMA_MASK) {
+    case R.SDHCI_CTRL_SDMA:
+      return caps.sdma ? 'sdma' : unsupported('SDMA');
+    case R.SDHCI_CTRL_ADMA1:
+      core.log('unimp', 'ADMA1 is not implemented (and not advertised): data moves by PIO');
+      return 'pio';
+    case R.SDHCI_CTRL_ADMA32:
+      if (!caps.adma2) return unsupported('ADMA2');
+      if (v4Mode && core.regs.hostControl2 & R.SDHCI_CTRL_64BIT_ADDR) return caps.adma64 ? 'adma64' : unsupported('64-bit ADMA2');
+      return 'adma32';
+    default:
+      if (v4Mode) {
+        core.log('unimp', 'DMA select 11 (ADMA3) in Host Version 4 mode is not implemented: data moves by PIO');
+        return 'pio';
+      }
+      return caps.adma2 && caps.adma64 ? 'adma64' : unsupported('64-bit ADMA2');
+  }
+}
+
+function newTransfer(direction: DataTransfer['direction']): DataTransfer {
+  return {
+    direction,
+    state: 'busy',
+    blockSize: 0,
+    remaining: 0,
+    dma: 'pio',
+    countsBlocks: false,
+    autoCmd12: false,
+    tuning: false,
+    boundary: 4096,
+    adma: { segmentAddr: 0, segmentLeft: 0, segmentEnd: false, segmentInt: false, ended: false },
+    busyDeadline: 0,
+    acmd12Response: null,
+  };
+}
+
+/** The command of a data transfer got its response: start moving blocks. */
+export function startData(core: SdhciCore, c: CommandInFlight): void {
+  const r = core.regs;
+  const mode = c.transferMode;
+  const multi = (mode & R.SDHCI_TRNS_MULTI) !== 0;
+  const countsBlocks = multi && (mode & R.SDHCI_TRNS_BLK_CNT_EN) !== 0;
+  let blockSize = r.blockSize & 0xfff;
+  if (blockSize === 0 || (countsBlocks && r.blockCount === 0)) {
+    core.log('guest_error', `CMD${c.index} with data but ${blockSize === 0 ? 'a block size' : 'a block count'} of 0: no data moves`);
+    transferComplete(core);
+    return;
+  }
+  if (blockSize > core.cfg.caps.maxBlock) {
+    core.log('guest_error', `block size ${blockSize} exceeds the ${core.cfg.caps.maxBlock}-byte buffer: clamped`);
+    blockSize = core.cfg.caps.maxBlock;
+  }
+  const auto = autoCmdOf(core, mode);
+  if (auto === 12 && !multi) core.log('guest_error', `Auto CMD12 on single-block CMD${c.index}: not sent`);
+  const x = newTransfer(mode & R.SDHCI_TRNS_READ ? 'read' : 'write');
+  x.blockSize = blockSize;
+  x.remaining = !multi ? 1 : countsBlocks ? r.blockCount : null;
+  x.countsBlocks = countsBlocks;
+  x.autoCmd12 = auto === 12 && multi;
+  x.tuning = c.tuning;
+  x.dma = c.tuning ? 'pio' : dmaModeFor(core, mode);
+  x.boundary = sdmaBoundary(r.blockSize);
+  core.xfer = x;
+  core.fifoPos = 0;
+  if (x.dma === 'adma32' || x.dma === 'adma64') r.admaErrorStatus = 0;
+  if (x.direction === 'read') {
+    x.state = 'read-wait';
+    core.schedule('dat', 'block-in', core.now + cardReadLatencyNs(core) + blockNs(core, blockSize));
+  } else if (x.dma === 'pio') {
+    x.state = 'write-buffer';
+    raise(core, R.SDHCI_INT_SPACE_AVAIL);
+  } else {
+    x.state = 'write-out';
+    core.schedule('dat', 'block-out', core.now + blockNs(core, blockSize));
+  }
+}
+
+/** R1b without data (or an abort's busy): wait for DAT0, then Transfer Complete. */
+export function startBusyPhase(core: SdhciCore): void {
+  const x = newTransfer('none');
+  core.xfer = x;
+  startBusyWait(core, x);
+}
+
+/** An abort command's response: the data phase stops where it is. */
+export function abortData(core: SdhciCore): void {
+  core.cancel('dat');
+  core.xfer = null;
+  core.fifoPos = 0;
+}
+
+/** Step block-in: a block from the card has arrived in the buffer. */
+export function blockIn(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'read-wait') return;
+  const buf = core.fifo.subarray(0, x.blockSize);
+  if (readFromCard(core, buf) < x.blockSize) {
+    // No start bit: the controller waits for one until the data timeout.
+    core.schedule('dat', 'timeout', core.now - blockNs(core, x.blockSize) + dataTimeoutNs(core));
+    return;
+  }
+  if (x.tuning) {
+    // The tuning block is sampled, not stored: Buffer Read Ready, Execute Tuning done, tuned clock.
+    core.regs.hostControl2 = (core.regs.hostControl2 & ~R.SDHCI_CTRL_EXEC_TUNING) | R.SDHCI_CTRL_TUNED_CLK;
+    core.xfer = null;
+    core.datInhibit = false;
+    raise(core, R.SDHCI_INT_DATA_AVAIL);
+    return;
+  }
+  countBlock(core, x);
+  if (x.dma === 'pio') {
+    core.fifoPos = 0;
+    x.state = 'read-buffer';
+    raise(core, R.SDHCI_INT_DATA_AVAIL);
+    return;
+  }
+  dmaBlock(core, x, buf, true);
+}
+
+/** Step block-out: a block has gone over the bus to the card (fetched from memory first for DMA). */
+export function blockOut(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'write-out') return;
+  const buf = core.fifo.subarray(0, x.blockSize);
+  let crossed = false;
+  if (x.dma === 'sdma') {
+    const m = sdmaMoveBlock(core, x.boundary, buf, false);
+    if ('error' in m) return dmaBusError(core, x, m.error);
+    crossed = m.crossed;
+  } else if (x.dma !== 'pio') {
+    const fault = admaMoveBlock(core, x, buf, false);
+    if (fault) return admaError(core, x, fault);
+  }
+  // Without the card's CRC status token ('010') the controller reports a data CRC error.
+  if (writeToCard(core, buf) < x.blockSize) return stopWithError(core, x, R.SDHCI_INT_DATA_CRC);
+  countBlock(core, x);
+  if (x.dma === 'pio') {
+    if (x.remaining === 0) return endOfData(core, x);
+    core.fifoPos = 0;
+    x.state = 'write-buffer';
+    raise(core, R.SDHCI_INT_SPACE_AVAIL);
+    return;
+  }
+  afterDmaBlock(core, x, crossed);
+}
+
+function dmaBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array, toMemory: boolean): void {
+  if (x.dma === 'sdma') {
+    const m = sdmaMoveBlock(core, x.boundary, buf, toMemory);
+    if ('error' in m) return dmaBusError(core, x, m.error);
+    return afterDmaBlock(core, x, m.crossed);
+  }
+  const fault = admaMoveBlock(core, x, buf, toMemory);
+  if (fault) return admaError(core, x, fault);
+  afterDmaBlock(core, x, false);
+}
+
+function afterDmaBlock(core: SdhciCore, x: DataTransfer, crossed: boolean): void {
+  if (x.dma === 'adma32' || x.dma === 'adma64') {
+    const fault = admaCheckAfterBlock(x);
+    if (fault) return admaError(core, x, fault);
+    if (x.remaining === null && admaTableDone(x)) return endOfData(core, x);
+  }
+  if (x.remaining === 0) return endOfData(core, x);
+  if (crossed) {
+    x.state = 'dma-paused';
+    raise(core, R.SDHCI_INT_DMA_END);
+    return;
+  }
+  nextBlock(core, x);
+}
+
+/** Start the next block on the bus (a write waits for DAT0 high first). */
+export function nextBlock(core: SdhciCore, x: DataTransfer): void {
+  if (x.direction === 'read') {
+    x.state = 'read-wait';
+    core.schedule('dat', 'block-in', core.now + blockNs(core, x.blockSize));
+  } else {
+    x.state = 'write-out';
+    core.schedule('dat', 'block-out', Math.max(core.now, cardBusyUntil(core)) + blockNs(core, x.blockSize));
+  }
+}
+
+/** The guest drained the PIO buffer of a read block. */
+export function pioBlockRead(core: SdhciCore, x: DataTransfer): void {
+  if (x.remaining === 0) endOfData(core, x);
+  else nextBlock(core, x);
+}
+
+/** The guest filled the PIO buffer with a write block. */
+export function pioBlockWritten(core: SdhciCore, x: DataTransfer): void {
+  nextBlock(core, x);
+}
+
+/** SDMA paused at a boundary and the guest wrote the address: go on. */
+export function resumeSdma(core: SdhciCore): void {
+  const x = core.xfer;
+  if (x?.state === 'dma-paused') nextBlock(core, x);
+}
+
+function countBlock(core: SdhciCore, x: DataTransfer): void {
+  if (x.remaining !== null) x.remaining--;
+  if (x.countsBlocks) core.regs.blockCount = (core.regs.blockCount - 1) & 0xffff;
+}
+
+/** Every block moved: Auto CMD12, DAT0 busy for writes, Transfer Complete. */
+function endOfData(core: SdhciCore, x: DataTransfer): void {
+  if (x.autoCmd12) {
+    x.state = 'acmd12';
+    core.schedule('dat', 'acmd12-sent', core.now + clocksNs(core, COMMAND_CLOCKS));
+  } else if (x.direction === 'write') startBusyWait(core, x);
+  else transferComplete(core);
+}
+
+/** Step acmd12-sent: Auto CMD12 (argument 0, R1b) reached the card. */
+export function acmd12Sent(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'acmd12') return;
+  x.acmd12Response = sendToCard(core, 12, 0);
+  core.schedule('dat', 'acmd12-done', core.now + responseNs(core, x.acmd12Response.kind !== 'none', false));
+}
+
+/** Step acmd12-done: its response lands in RESPONSE[3] (0x1C); then DAT0 busy. */
+export function acmd12Done(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'acmd12') return;
+  const resp = x.acmd12Response;
+  x.acmd12Response = null;
+  if (resp?.kind !== 'short') {
+    core.regs.autoCmdErrorStatus = resp?.kind === 'long' ? R.SDHCI_AUTO_CMD_END_BIT : R.SDHCI_AUTO_CMD_TIMEOUT;
+    return stopWithError(core, x, R.SDHCI_INT_AUTO_CMD_ERR);
+  }
+  core.regs.autoCmdErrorStatus = 0;
+  core.regs.response3 = resp.word >>> 0;
+  startBusyWait(core, x);
+}
+
+function startBusyWait(core: SdhciCore, x: DataTransfer): void {
+  x.state = 'busy';
+  x.busyDeadline = core.now + dataTimeoutNs(core);
+  busyStep(core);
+}
+
+/**
+ * Step busy: DAT0 high ends the phase with Transfer Complete. Busy past the data timeout is a
+ * data timeout error if that status is enabled; with it disabled the controller waits on.
+ */
+export function busyStep(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'busy') return;
+  if (!cardBusy(core)) return transferComplete(core);
+  const until = Math.max(cardBusyUntil(core), core.now + 1);
+  if (core.now < x.busyDeadline) core.schedule('dat', 'busy', Math.min(until, x.busyDeadline));
+  else if (enabled(core, R.SDHCI_INT_DATA_TIMEOUT)) stopWithError(core, x, R.SDHCI_INT_DATA_TIMEOUT);
+  else core.schedule('dat', 'busy', until);
+}
+
+/** Step timeout: the card never started the block. */
+export function timeoutStep(core: SdhciCore): void {
+  const x = core.xfer;
+  if (!x || x.state !== 'read-wait') return;
+  // With the status disabled the controller would wait for ever: stop silently.
+  stopWithError(core, x, R.SDHCI_INT_DATA_TIMEOUT);
+}
+
+export function transferComplete(core: SdhciCore): void {
+  core.cancel('dat');
+  core.xfer = null;
+  core.datInhibit = false;
+  raise(core, R.SDHCI_INT_DATA_END);
+}
+
+function stopWithError(core: SdhciCore, x: DataTransfer, bits: number): void {
+  core.cancel('dat');
+  x.state = 'error';
+  raise(core, bits);
+}
+
+/**
+ * DMA outside memory. The spec has no SDMA bus-error status; like controllers that report
+ * system bus errors through it, we raise the ADMA error interrupt (Linux: -EIO).
+ */
+function dmaBusError(core: SdhciCore, x: DataTransfer, why: string): void {
+  core.log('guest_error', why);
+  stopWithError(core, x, R.SDHCI_INT_ADMA_ERROR);
+}
+
+function admaError(core: SdhciCore, x: DataTransfer, f: AdmaFault): void {
+  core.regs.admaErrorStatus = f.state | (f.mismatch ? 0x4 : 0);
+  core.log('guest_error', `ADMA error (${f.state === 1 ? 'ST_FDS' : 'ST_TFR'}${f.mismatch ? ', length mismatch' : ''}): ${f.why}`);
+  stopWithError(core, x, R.SDHCI_INT_ADMA_ERROR);
+}
