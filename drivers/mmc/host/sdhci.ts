@@ -20,12 +20,14 @@ import { PM_RUNTIME, type pm_runtime_api } from '../../../include/linux/pm_runti
 import { PRINTK, type printk_api } from '../../../include/linux/printk.h.ts';
 import { SPINLOCK, type spinlock_api } from '../../../include/linux/spinlock.h.ts';
 import { TIMER, type timer_api } from '../../../include/linux/timer.h.ts';
+import { WAIT, type wait_api } from '../../../include/linux/wait.h.ts';
 import { WORKQUEUE, type workqueue_api } from '../../../include/linux/workqueue.h.ts';
 import { sdhci_set_ios } from './sdhci_clock.ts';
 import { sdhci_request } from './sdhci_cmd.ts';
 import { sdhci_host, type sdhci_kernel } from './sdhci_host.ts';
 import { sdhci_panic_ops } from './sdhci_panic.ts';
 import { sdhci_pltfm_pm_ops } from './sdhci_pm.ts';
+import { sdhci_execute_tuning } from './sdhci_tuning.ts';
 import { __sdhci_add_host, sdhci_remove_host, sdhci_setup_host } from './sdhci_setup.ts';
 
 const DRIVER_NAME = 'sdhci';
@@ -34,6 +36,7 @@ const DRIVER_NAME = 'sdhci';
 const sdhci_host_ops = (host: sdhci_host): mmc_host_ops => ({
   request: (_mmc, mrq) => sdhci_request(host, mrq),
   set_ios: (_mmc, ios) => sdhci_set_ios(host, ios),
+  execute_tuning: (_mmc, opcode) => sdhci_execute_tuning(host, opcode),
   get_cd: (mmc) => (mmc.caps & MMC_CAP_NONREMOVABLE ? 1 : -ENOSYS),
   get_ro: () => 0,
   ...sdhci_panic_ops(host),
@@ -53,6 +56,7 @@ export class SdhciDriver implements platform_driver {
     @inject(DELAY) private readonly delay: delay_api,
     @inject(SPINLOCK) private readonly sl: spinlock_api,
     @inject(WORKQUEUE) private readonly wq: workqueue_api,
+    @inject(WAIT) private readonly wait: wait_api,
     @inject(PANIC) private readonly panic: panic_api,
     @inject(BUG) private readonly bug: bug_api,
     @inject(MACHINE_CONTAINER) private readonly container: DependencyContainer,
@@ -70,6 +74,7 @@ export class SdhciDriver implements platform_driver {
       delay: this.delay,
       sl: this.sl,
       wq: this.wq,
+      wait: this.wait,
       panic: this.panic,
       bug: this.bug,
       dma: c.isRegistered(DMA, true) ? c.resolve<dma_api>(DMA) : null,

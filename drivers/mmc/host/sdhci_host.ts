@@ -19,6 +19,7 @@ import type { pm_runtime_api } from '../../../include/linux/pm_runtime.h.ts';
 import type { printk_api } from '../../../include/linux/printk.h.ts';
 import type { spinlock_api, spinlock_t } from '../../../include/linux/spinlock.h.ts';
 import type { timer_api, timer_list } from '../../../include/linux/timer.h.ts';
+import type { wait_api, wait_queue_head_t } from '../../../include/linux/wait.h.ts';
 import type { work_struct, workqueue_api, workqueue_struct } from '../../../include/linux/workqueue.h.ts';
 
 // host->flags
@@ -51,6 +52,7 @@ export interface sdhci_kernel {
   readonly delay: delay_api;
   readonly sl: spinlock_api;
   readonly wq: workqueue_api;
+  readonly wait: wait_api;
   readonly panic: panic_api;
   readonly bug: bug_api;
   /** The DMA API, or null when the board has no DMA zone (the driver then uses PIO). */
@@ -121,6 +123,13 @@ export class sdhci_host {
   /** data->host_cookie: the mappings of requests in flight. */
   readonly mapped = new Map<mmc_data, sdhci_mapping>();
 
+  /** Tuning: Buffer Read Ready seen for the tuning block, and who waits for it. */
+  tuning_done = false;
+  tuning_err = 0;
+  /** Re-tuning period from the capabilities, s (0: none). */
+  tuning_count = 0;
+  readonly buf_ready_int: wait_queue_head_t;
+
   timer!: timer_list;
   data_timer!: timer_list;
   complete_wq!: workqueue_struct;
@@ -141,6 +150,7 @@ export class sdhci_host {
     this.ioaddr = pdata.regs;
     this.lock = k.sl.spin_lock_init(`${mmc.class_dev.name}:sdhci->lock`);
     this.quirks = new Set(pdata.quirks);
+    this.buf_ready_int = k.wait.init_waitqueue_head(`${mmc.class_dev.name}:buf_ready_int`);
   }
 
   has(q: sdhci_quirk): boolean {

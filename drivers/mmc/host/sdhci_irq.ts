@@ -75,6 +75,15 @@ const sdhci_adma_show_error = async (host: sdhci_host): Promise<void> => {
  */
 export const sdhci_data_irq = async (host: sdhci_host, intmask: number): Promise<void> => {
   const data = host.data;
+  // CMD19/CMD21 generate only Buffer Read Ready when sent by sdhci_send_tuning.
+  if (intmask & R.SDHCI_INT_DATA_AVAIL && !data) {
+    const command = R.SDHCI_GET_CMD(await sdhci_readw(host, R.SDHCI_COMMAND));
+    if (command === 19 || command === 21) {
+      host.tuning_done = true;
+      host.k.wait.wake_up(host.buf_ready_int);
+      return;
+    }
+  }
   if (!data) {
     const data_cmd = host.data_cmd;
     // The "data complete" interrupt is also used to indicate that a busy state has ended.

@@ -46,6 +46,9 @@ export const sdhci_setup_host = async (host: sdhci_host): Promise<number> => {
     return -ENODEV;
   }
   host.caps1 = m.caps1;
+  // Re-tuning timer count, caps1 [11:8]: 2^(n-1) seconds.
+  const count = (m.caps1 >>> 8) & 0xf;
+  host.tuning_count = count ? 1 << (count - 1) : 0;
   host.max_clk = m.max_clk;
   host.timeout_clk = m.timeout_clk;
   host.flags |= m.signaling;
