@@ -19,16 +19,13 @@ const POLL_STEP_US = 500;
 const POLL_LOOPS = 2000;
 const POLL_MIN_LOOPS = 300;
 
-/** Clear the software request state under host->lock (the lock the series takes in panic). */
-const sdhci_panic_clear_state = async (host: sdhci_host): Promise<void> => {
-  const sl = host.k.sl;
-  const flags = await sl.spin_lock_irqsave(host.lock);
+/** Forget the software request state (the caller holds host->lock). */
+const sdhci_panic_clear_state = (host: sdhci_host): void => {
   host.cmd = null;
   host.data = null;
   host.data_cmd = null;
   host.mrqs_done[0] = null;
   host.mrqs_done[1] = null;
-  sl.spin_unlock_irqrestore(host.lock, flags);
 };
 
 /**
@@ -55,7 +52,9 @@ export const sdhci_panic_prepare = async (host: sdhci_host): Promise<number> => 
     }
     await delay.udelay(PREPARE_STEP_US);
   }
-  await sdhci_panic_clear_state(host);
+  const flags = await host.k.sl.spin_lock_irqsave(host.lock);
+  sdhci_panic_clear_state(host);
+  host.k.sl.spin_unlock_irqrestore(host.lock, flags);
   return ret;
 };
 
@@ -87,4 +86,8 @@ export const sdhci_panic_poll_completion = async (host: sdhci_host, mrq: mmc_req
 };
 
 /** sdhci_panic_complete() (v5): take host->lock and clear the same software state. Context: panic. */
-export const sdhci_panic_complete = (host: sdhci_host): Promise<void> => sdhci_panic_clear_state(host);
+export const sdhci_panic_complete = async (host: sdhci_host): Promise<void> => {
+  const flags = await host.k.sl.spin_lock_irqsave(host.lock);
+  sdhci_panic_clear_state(host);
+  host.k.sl.spin_unlock_irqrestore(host.lock, flags);
+};
