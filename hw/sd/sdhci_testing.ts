@@ -134,6 +134,22 @@ export class SdhciGuest {
     this.cmd(7, 1 << 16, FLAGS.r1);
   }
 
+  /** CMD6 SWITCH (write byte @value to EXT_CSD[@index]) and its busy. Returns the R1. */
+  switch(index: number, value: number): number {
+    const { status, resp } = this.cmd(6, (3 << 24) | (index << 16) | (value << 8), FLAGS.r1b);
+    if (status & R.SDHCI_INT_ERROR) throw new Error(`CMD6 failed: 0x${status.toString(16)}`);
+    this.waitInt(R.SDHCI_INT_DATA_END);
+    this.ack(R.SDHCI_INT_DATA_END);
+    return resp;
+  }
+
+  /** Block Size (512 B, boundary @boundaryArg) and Block Count, then the data command; waits for the response. */
+  dataCmd(index: number, arg: number, blocks: number, mode: number, boundaryArg = 7): number {
+    this.writew(R.SDHCI_BLOCK_SIZE, R.SDHCI_MAKE_BLKSZ(boundaryArg, 512));
+    this.writew(R.SDHCI_BLOCK_COUNT, blocks);
+    return this.cmd(index, arg, FLAGS.r1 | R.SDHCI_CMD_DATA, mode).status;
+  }
+
   /** Read one PIO block of @bytes through SDHCI_BUFFER (32-bit reads, LSB first). */
   readBlock(bytes: number): Uint8Array {
     const out = new Uint8Array(bytes);
@@ -183,4 +199,53 @@ export function makeBench(clock: SteppableClock, o: BenchOptions = {}) {
     ...o.controller,
   });
   return { clock, card, store, ram, hc, guest: new SdhciGuest(hc, clock), irq, logs };
+}
+
+/** One ADMA2 descriptor: attribute (ADMA2_*), length (0 = 65536), address. */
+export interface AdmaEntry {
+  attr: number;
+  len: number;
+  addr: number;
+}
+
+/** Write an ADMA2 table at @at in @ram: 8-byte (32-bit) or 12-byte (64-bit) descriptors. */
+export function writeAdmaTable(ram: GuestRam, at: number, entries: readonly AdmaEntry[], bits: 32 | 64): void {
+  const size = bits === 32 ? 8 : 12;
+  const d = new DataView(ram.bytes.buffer, ram.bytes.byteOffset + (at - ram.base), entries.length * size);
+  entries.forEach((e, i) => {
+    d.setUint16(i * size, e.attr, true);
+    d.setUint16(i * size + 2, e.len & 0xffff, true);
+    d.setUint32(i * size + 4, e.addr % 2 ** 32, true);
+    if (bits === 64) d.setUint32(i * size + 8, Math.floor(e.addr / 2 ** 32), true);
+  });
+}
+
+export interface BusSetup {
+  /** SD clock divider N (f = base / 2N; 0 = base). Default 2 (50 MHz from 200 MHz). */
+  divider?: number;
+  width?: 1 | 4 | 8;
+  /** HS_TIMING 1 on the card and High Speed Enable on the host. Default true. */
+  highSpeed?: boolean;
+}
+
+/** makeBench, then bring-up at 400 kHz and the bus switched as Linux's mmc_init_card would. */
+export function readyBench(clock: SteppableClock, o: BenchOptions = {}, bus: BusSetup = {}) {
+  const b = makeBench(clock, o);
+  const g = b.guest;
+  g.init(250);
+  g.bringUp();
+  let hc1 = 0;
+  if (bus.highSpeed ?? true) {
+    g.switch(185, 1);
+    hc1 |= R.SDHCI_CTRL_HISPD;
+  }
+  const width = bus.width ?? 4;
+  if (width !== 1) {
+    g.switch(183, width === 8 ? 2 : 1);
+    hc1 |= width === 8 ? R.SDHCI_CTRL_8BITBUS : R.SDHCI_CTRL_4BITBUS;
+  }
+  g.writeb(R.SDHCI_HOST_CONTROL, hc1);
+  g.setClock(bus.divider ?? 2);
+  g.ack();
+  return b;
 }
