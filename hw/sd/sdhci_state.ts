@@ -49,7 +49,7 @@ const copyTransfer = (x: DataTransfer): DataTransfer => ({ ...x, adma: { ...x.ad
 
 const laneState = (core: SdhciCore, name: LaneName): SdhciLaneState => {
   const l = core.lanes[name];
-  return { step: l.step, due: l.due, stalled: l.stalled };
+  return l.step ? { step: l.step, due: l.due, stalled: l.stalled } : { step: null, due: 0, stalled: false };
 };
 
 export function saveControllerState(core: SdhciCore): SdhciControllerState {
