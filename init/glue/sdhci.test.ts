@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as R from '../../include/hw/sdhci.h.ts';
 import { DMA, DMA_ZONE } from '../../include/linux/dma-mapping.h.ts';
-import { IRQ, IRQ_HANDLED, type irq_api } from '../../include/linux/interrupt.h.ts';
+import { IRQ, IRQ_HANDLED, type irq_api, type irqreturn_t } from '../../include/linux/interrupt.h.ts';
 import { MMC_CAP_NONREMOVABLE, MMC_CAP2_NO_SD } from '../../include/linux/mmc/host.h.ts';
 import type { sdhci_platform_data } from '../../include/linux/platform_data/sdhci.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
@@ -69,7 +69,7 @@ describe('sdhci board glue', () => {
     const irqs = m.resolve<irq_api>(IRQ);
     const seen: number[] = [];
     await m.exec(0, 'driver', async () => {
-      irqs.request_irq(48, async () => {
+      irqs.request_irq(48, async (): Promise<irqreturn_t> => {
         seen.push(await pd.regs.readl(R.SDHCI_INT_STATUS));
         await pd.regs.writel(0xffffffff, R.SDHCI_INT_STATUS);
         return IRQ_HANDLED;
