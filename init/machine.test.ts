@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { container as root, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { DRIVER_CORE_TOKENS } from '../drivers/base/base.ts';
+import { DELAY } from '../include/linux/delay.h.ts';
 import { PRINTK } from '../include/linux/printk.h.ts';
 import { SCHED } from '../include/linux/sched.h.ts';
 import { KERNEL_TOKENS } from '../kernel/kernel.ts';
@@ -62,6 +63,28 @@ describe('containers', () => {
     expect(b.seed).toBe(derive_seed(7));
     expect(b.options.board).toBe(board);
     expect(b.now).toBe(0);
+  });
+
+  it('ends an exec() when its own task returns, not when a task of an earlier, interrupted exec() does', async () => {
+    const m = await Machine.boot({ config: default_config(), board, seed: 1 });
+    const delay = m.resolve(DELAY);
+    const sched = m.resolve(SCHED);
+    // Stop the first exec() at a yield point, as exploration does, leaving its task behind.
+    m.sched.breakpoint = m.sched.yields + 2;
+    m.sched.on_breakpoint = () => m.sched.pause();
+    const work = async (n: number, done: () => void): Promise<number> => {
+      for (let i = 0; i < n; i++, done()) {
+        await sched.yield_point();
+        await delay.msleep(1);
+      }
+      return n;
+    };
+    expect(await m.exec(0, 'left', () => work(5, () => {}))).toBeUndefined();
+    m.sched.on_breakpoint = null;
+    let steps = 0;
+    // 'left' finishes after 5 ms, in the middle of this one.
+    expect(await m.exec(1, 'second', () => work(50, () => steps++))).toBe(50);
+    expect(steps).toBe(50);
   });
 
   it('refuses a board with more CPUs than CONFIG_NR_CPUS', async () => {

@@ -100,6 +100,9 @@ export class Machine {
     return m;
   }
 
+  /** Number of exec() calls so far: which one is current. */
+  private exec_seq = 0;
+
   get seed(): number {
     return this.options.seed ?? 1;
   }
@@ -138,9 +141,12 @@ export class Machine {
    */
   async exec<T>(cpu: number, comm: string, fn: () => Promise<T>, until?: number): Promise<T | undefined> {
     let result: { value: T } | null = null;
+    // Only the latest exec() ends the run when its task returns: a task left behind by an
+    // earlier one (stopped at an exploration point, say) finishing later must not end this run.
+    const token = ++this.exec_seq;
     this.spawn(cpu, comm, async () => {
       result = { value: await fn() };
-      this.sched.pause();
+      if (token === this.exec_seq) this.sched.pause();
     });
     await this.run(until);
     return (result as { value: T } | null)?.value;

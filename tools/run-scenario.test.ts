@@ -71,6 +71,27 @@ describe('tools/run-scenario', () => {
     expect(grid.stdout).toMatch(/\nS04-sdhci-host-lock-held +· +· +·\n/);
   }, 60_000);
 
+  it('explores a scenario, prints the histogram, and the printed replay command reproduces its point', () => {
+    const s05 = `${ROOT}scenarios/S05-multiblock-write-data-phase.json`;
+    const a = run(s05, '--explore', '--variant', 'v5');
+    expect(a.stderr).toBe(''); // no progress bar when piped
+    expect(a.status).toBe(0);
+    const head = /^S05-multiblock-write-data-phase on mock with v5, seed 1: (\d+) yield points, (\d+) runs\n/.exec(a.stdout)!;
+    expect(head[1]).toBe(head[2]);
+    const classes = [...a.stdout.matchAll(/^  ([A-Z_]+) +(\d+) +#+ +first at +(\d+): (tools\/run-scenario .*)$/gm)];
+    expect(classes.reduce((t, c) => t + Number(c[2]), 0)).toBe(Number(head[1]));
+    expect(run(s05, '--explore', '--variant', 'v5').stdout).toBe(a.stdout);
+    for (const c of classes) {
+      const args = c[4]!.split(' ').slice(1);
+      expect(args).toEqual([s05, '--host', 'mock', '--variant', 'v5', '--seed', '1', '--replay', c[3]]);
+      const r = run(...args);
+      expect(r.stdout).toMatch(new RegExp(`\\nS05-multiblock-write-data-phase on mock with v5, seed 1, panic at yield point ${c[3]}: ${c[1]} `));
+      expect(r.stdout).toContain('---- the crashing boot\n');
+    }
+    const every = run(s05, '--explore', '--every', '5', '--json');
+    expect(JSON.parse(every.stdout).runs.map((r: { point: number }) => r.point).slice(0, 3)).toEqual([1, 6, 11]);
+  }, 60_000);
+
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
       writeFileSync(join(dir, name), body);
@@ -86,6 +107,10 @@ describe('tools/run-scenario', () => {
       [['--shard', '3/2'], /argument '3\/2' is invalid\. K\/N with 1 <= K <= N/],
       [['--merge', bad('notreport.json', '{"runs": []}')], /notreport\.json: \/: must have required property 'format' \(not a run-scenario --json report\?\)/],
       [['--cmdline', 'quiet'], /--config and --cmdline go with --board/],
+      [['--every', '3'], /--every and --sample go with --explore/],
+      [['--explore', '--every', '0'], /option '--every <n>' argument '0' is invalid/],
+      [['--replay', '4'], /--replay re-runs one point of one run; this asks for 18 runs/],
+      [[`${ROOT}scenarios/S01-idle.json`, '--replay', '9999'], /--replay 9999: S01-idle has \d+ yield points on mock with seed 1/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);

@@ -10,8 +10,10 @@ import { boot_board } from './scenario/boot-board.ts';
 import { load_scenarios } from './scenario/load.ts';
 import { MATRIX_HOSTS, MATRIX_VARIANTS, plan_runs } from './scenario/plan.ts';
 import { check_report } from './scenario/report-schema.ts';
-import { format_junit, format_matrix, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
-import { run_or_error } from './scenario/run.ts';
+import { format_junit, format_matrix, format_replay, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
+import { explore_planned, run_planned, type progress } from './scenario/batch.ts';
+import { format_exploration } from './scenario/explore.ts';
+import { count_points } from './scenario/run.ts';
 import { HOSTS, type host_kind } from './scenario/schema.ts';
 
 const EXAMPLES = `
@@ -22,6 +24,8 @@ Examples:
   $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
   $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
   $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
+  $ tools/run-scenario scenarios/S05-multiblock-write-data-phase.json --explore
+  $ tools/run-scenario scenarios/S05-multiblock-write-data-phase.json --replay 9
   $ tools/run-scenario --board boards/default.json  boot a board and print its kernel log
 
 Exit status: 0 when every expectation holds, 1 when one does not, 2 on bad input.`;
@@ -34,6 +38,11 @@ const seed_arg = (v: string): number => {
 const host_arg = (v: string): host_kind => {
   if (!(HOSTS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${HOSTS.join(', ')}`);
   return v as host_kind;
+};
+
+const count_arg = (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1e9) throw new InvalidArgumentError('a whole number from 1');
+  return Number(v);
 };
 
 const shard_arg = (v: string): { k: number; n: number } => {
@@ -53,21 +62,46 @@ interface options {
   junit?: string;
   shard?: { k: number; n: number };
   merge?: boolean;
+  explore?: boolean;
+  every?: number;
+  sample?: number;
+  replay?: number;
   board?: string;
   config?: string;
   cmdline: string;
 }
 
+/** A progress bar on stderr when it is a terminal; nothing when piped. */
+const progress_bar = (): progress | undefined => {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total, what) => {
+    const w = 30;
+    const filled = Math.round((done / Math.max(1, total)) * w);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${total} ${what.slice(0, 40).padEnd(40)}`);
+    if (done + 1 >= total) setImmediate(() => process.stderr.write('\r\x1b[K'));
+  };
+};
+
 const run_scenarios = async (paths: readonly string[], o: options): Promise<run_report> => {
+  if (o.replay !== undefined && o.matrix) throw new UsageError(['--replay re-runs one point of one run: give one scenario, not --matrix']);
   const scenarios = load_scenarios(paths);
   const { runs, skipped } = plan_runs(scenarios, {
     hosts: o.matrix ? MATRIX_HOSTS : [o.host],
     variants: o.matrix ? MATRIX_VARIANTS : o.variant ? [o.variant] : null,
-    ...(o.shard ? { shard: o.shard } : {}),
   });
-  const results = [];
-  for (const r of runs) results.push({ index: r.index, ...(await run_or_error(r.scenario, { host: r.host, variant: r.variant, seed: o.seed })) });
-  return make_report(results, skipped);
+  if (o.replay !== undefined) {
+    if (runs.length !== 1) throw new UsageError([`--replay re-runs one point of one run; this asks for ${runs.length} runs (give one scenario file)`]);
+    const r = runs[0]!;
+    const n = await count_points(r.scenario, { host: r.host, variant: r.variant, seed: o.seed });
+    if (o.replay > n) throw new UsageError([`--replay ${o.replay}: ${r.scenario.name} has ${n} yield points on ${r.host} with seed ${o.seed}`]);
+    return make_report(await run_planned(runs, o.seed, undefined, undefined, o.replay), skipped);
+  }
+  if (o.explore) {
+    const choice = { ...(o.every ? { every: o.every } : {}), ...(o.sample ? { sample: o.sample } : {}) };
+    const e = await explore_planned(runs, o.seed, choice, o.shard, progress_bar());
+    return make_report(e.runs, skipped, e.explored);
+  }
+  return make_report(await run_planned(runs, o.seed, o.shard, progress_bar()), skipped);
 };
 
 const read_reports = (files: readonly string[]): run_report => {
@@ -89,8 +123,12 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--matrix', 'every scenario x every host x every variant, printed as a grid')
     .option('--json', 'print the report as JSON (what --merge reads)')
     .option('--junit <file>', 'also write the report as JUnit XML')
-    .option('--shard <K/N>', 'run only the K-th of N equal parts of the runs', shard_arg)
+    .option('--shard <K/N>', 'run only the K-th of N equal parts of the runs (or of the exploration points)', shard_arg)
     .option('--merge', 'combine the --json reports given as paths instead of running')
+    .option('--explore', "panic at every yield point of each scenario's workload and print the histogram of outcomes")
+    .option('--every <n>', 'with --explore: only every N-th point', count_arg)
+    .option('--sample <n>', 'with --explore: a sample of N points drawn with --seed', count_arg)
+    .option('--replay <point>', 're-run one exploration point and print its log', count_arg)
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
     .option('--cmdline <words>', "with --board: words appended to the board's kernel command line", '')
@@ -106,9 +144,14 @@ const main = async (argv: readonly string[]): Promise<void> => {
     return;
   }
   if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
+  if ((o.every || o.sample) && !o.explore) throw new UsageError(['--every and --sample go with --explore']);
+  if (o.every && o.sample) throw new UsageError(['--every and --sample: choose one']);
+  if (o.explore && o.replay !== undefined) throw new UsageError(['--explore and --replay: choose one']);
   const report = o.merge ? read_reports(program.args) : await run_scenarios(program.args, o);
   if (o.junit) writeFileSync(o.junit, format_junit(report));
   if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+  else if (o.replay !== undefined) process.stdout.write(format_replay(report));
+  else if (o.explore) process.stdout.write(format_exploration(report));
   else process.stdout.write(o.matrix ? format_matrix(report) : format_table(report));
   if (report.runs.some((r) => r.failures.length)) process.exitCode = 1;
 };

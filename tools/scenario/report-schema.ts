@@ -15,9 +15,12 @@ const SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['index', 'scenario', 'host', 'variant', 'seed', 'outcome', 'why', 'expected', 'failures', 'panic_write_ms', 'dmesg', 'next_dmesg'],
+        required: ['index', 'file', 'variant_arg', 'scenario', 'host', 'variant', 'seed', 'outcome', 'why', 'expected', 'failures', 'panic_write_ms', 'dmesg', 'next_dmesg'],
         properties: {
           index: { type: 'integer', minimum: 0 },
+          file: { type: 'string' },
+          variant_arg: { type: 'string' },
+          point: { type: 'integer', minimum: 1 },
           scenario: { type: 'string' },
           host: { enum: HOSTS },
           variant: { type: 'string' },
@@ -31,6 +34,10 @@ const SCHEMA = {
           next_dmesg: { type: 'string' },
         },
       },
+    },
+    explored: {
+      type: 'array',
+      items: { type: 'object', required: ['scenario', 'host', 'variant', 'seed', 'points'], properties: { points: { type: 'integer', minimum: 0 } } },
     },
     skipped: {
       type: 'array',

@@ -4,21 +4,32 @@
 import type { skipped_run } from './plan.ts';
 import type { run_result } from './run.ts';
 
-/** A run with its place in the plan, so that merged shards come back in order. */
-export type report_run = run_result & { readonly index: number };
+/** A run with its place in the plan (merged shards come back in order), its file and --variant. */
+export type report_run = run_result & { readonly index: number; readonly file: string; readonly variant_arg: string };
+
+/** An explored scenario: how many yield points its workload has. */
+export interface explored {
+  readonly scenario: string;
+  readonly host: string;
+  readonly variant: string;
+  readonly seed: number;
+  readonly points: number;
+}
 
 export interface run_report {
   readonly format: 'mmcpstore-ts/run-scenario';
   readonly version: 1;
   readonly runs: readonly report_run[];
   readonly skipped: readonly skipped_run[];
+  readonly explored?: readonly explored[];
 }
 
-export const make_report = (runs: readonly report_run[], skipped: readonly skipped_run[]): run_report => ({
+export const make_report = (runs: readonly report_run[], skipped: readonly skipped_run[], explored?: readonly explored[]): run_report => ({
   format: 'mmcpstore-ts/run-scenario',
   version: 1,
   runs,
   skipped,
+  ...(explored ? { explored } : {}),
 });
 
 const ms = (v: number | null): string => (v === null ? '-' : v.toFixed(1));
@@ -97,5 +108,18 @@ export const merge_reports = (reports: readonly run_report[]): run_report => {
   const runs = reports.flatMap((r) => r.runs).sort((a, b) => a.index - b.index);
   const key = (x: { scenario: string; host: string }) => `${x.scenario}\0${x.host}`;
   const skipped = [...new Map(reports.flatMap((r) => r.skipped).map((s) => [`${key(s)}\0${s.why}`, s])).values()];
-  return make_report(runs, skipped);
+  const explored = reports.some((r) => r.explored)
+    ? [...new Map(reports.flatMap((r) => r.explored ?? []).map((e) => [`${e.scenario}\0${e.host}\0${e.variant}\0${e.seed}`, e])).values()]
+    : undefined;
+  return make_report(runs, skipped, explored);
+};
+
+/** One run in full: the table row, what failed, the crashing boot's log and the next boot's. */
+export const format_replay = (r: run_report): string => {
+  let out = format_table(r);
+  for (const x of r.runs) {
+    out += `\n${x.scenario} on ${x.host} with ${x.variant}, seed ${x.seed}${x.point ? `, panic at yield point ${x.point}` : ''}: ${x.outcome} (${x.why})\n`;
+    out += `\n---- the crashing boot\n${x.dmesg}\n---- the next boot\n${x.next_dmesg}`;
+  }
+  return out;
 };

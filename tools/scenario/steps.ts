@@ -51,7 +51,39 @@ export interface scenario_context {
   in_flight_at_crash: readonly card_range[];
   /** Modules loaded after each boot (mmcpstore as m, a user's variant). */
   readonly after_boot: (m: Machine) => Promise<void>;
+  /** Set when exploration stopped the machine at its panic point: the step in progress ends there. */
+  stopped: boolean;
+  /** c.m.exec() and c.m.run(), ending the step with STOPPED once the machine is stopped. */
+  exec<T>(cpu: number, comm: string, fn: () => Promise<T>): Promise<T | undefined>;
+  run(until: number): Promise<void>;
 }
+
+/** Thrown out of a step when exploration has stopped the machine at its point. */
+export const STOPPED = new Error('stopped at the exploration point');
+
+export const scenario_context_init = (m: Machine, after_boot: (m: Machine) => Promise<void>): scenario_context => {
+  const c: scenario_context = {
+    m,
+    crashed: null,
+    marker: null,
+    lines: [],
+    in_flight: new Set(),
+    misdirected: [],
+    in_flight_at_crash: [],
+    after_boot,
+    stopped: false,
+    async exec(cpu, comm, fn) {
+      const v = await c.m.exec(cpu, comm, fn);
+      if (c.stopped) throw STOPPED;
+      return v;
+    },
+    async run(until) {
+      await c.m.run(until);
+      if (c.stopped) throw STOPPED;
+    },
+  };
+  return c;
+};
 
 const card_of = (m: Machine) => {
   const card = m.resolve(MmcBlock).cards()[0]?.[0];
@@ -97,10 +129,10 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
     case 'printk':
     case 'console':
       c.lines.push(s.text!);
-      await m.exec(cpu, s.do, async () => m.resolve(PRINTK)[s.do === 'printk' ? 'pr_info' : 'pr_notice'](`${s.text}\n`));
+      await c.exec(cpu, s.do, async () => m.resolve(PRINTK)[s.do === 'printk' ? 'pr_info' : 'pr_notice'](`${s.text}\n`));
       return;
     case 'pmsg':
-      await m.exec(cpu, 'pmsg', () => m.resolve(PSTORE_FRONTENDS).pmsg_write(new TextEncoder().encode(`${s.text}\n`)));
+      await c.exec(cpu, 'pmsg', () => m.resolve(PSTORE_FRONTENDS).pmsg_write(new TextEncoder().encode(`${s.text}\n`)));
       return;
     case 'io': {
       const block = m.resolve(BLOCK);
@@ -131,7 +163,7 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
         });
       }
       else {
-        const err = await m.exec(cpu, 'io', io);
+        const err = await c.exec(cpu, 'io', io);
         done();
         if (err) throw new Error(`io: ${s.op} of ${s.dev} at ${s.sector} failed: ${err}`);
       }
@@ -142,14 +174,14 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
         await m.resolve(MmcCore).mmc_claim_host(card_of(m).host);
         await forever(m);
       });
-      await m.run(m.now + 5 * MS);
+      await c.run(c.m.now + 5 * MS);
       return;
     case 'hold_lock':
       m.spawn(cpu, 'locker', async () => {
         await m.resolve(SPINLOCK).spin_lock(lock_of(m, s.lock!));
         for (;;) await m.resolve(DELAY).udelay(100);
       });
-      await m.run(m.now + 1 * MS);
+      await c.run(c.m.now + 1 * MS);
       return;
     case 'wait_for': {
       // Run in 1 µs slices until the card is in the phase (a request in flight stops there).
@@ -157,24 +189,24 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       const until = m.now + (s.timeout_ms ?? 1000) * MS;
       while (model.state !== s.phase) {
         if (m.now >= until) throw new Error(`wait_for: the card never reached ${s.phase} (it is in ${model.state})`);
-        await m.run(m.now + 1000);
+        await c.run(c.m.now + 1000);
       }
       return;
     }
     case 'runtime_suspend': {
       const card = card_of(m);
       const dev = s.target === 'host' ? card.host.parent : card.dev;
-      const err = await m.exec(0, 'rpm', () => m.resolve(PM_RUNTIME).pm_runtime_suspend(dev));
+      const err = await c.exec(0, 'rpm', () => m.resolve(PM_RUNTIME).pm_runtime_suspend(dev));
       if ((err ?? -1) < 0) throw new Error(`runtime_suspend: the ${s.target} refused to suspend: ${err}`);
       return;
     }
     case 'suspend_begin':
-      await m.exec(0, 'suspend', () => m.resolve(SUSPEND).pm_suspend_begin());
+      await c.exec(0, 'suspend', () => m.resolve(SUSPEND).pm_suspend_begin());
       return;
     case 'cqe_enable': {
       const card = card_of(m);
       const core = m.resolve(MmcCore);
-      const err = await m.exec(0, 'cqe', async () => {
+      const err = await c.exec(0, 'cqe', async () => {
         await core.mmc_claim_host(card.host);
         let e = await m.resolve(MmcAttach).mmc_cmdq_switch(card, true);
         // Queue tasks with CMD44/CMD45 and leave them there, as a frozen CQE would.
@@ -198,16 +230,16 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       c.crashed = m;
       c.in_flight_at_crash = [...c.in_flight];
       const p = m.resolve(PANIC);
-      await m.exec(cpu, 'crasher', () => (s.do === 'panic' ? p.panic(c.marker!) : p.oops(c.marker!)));
+      await c.exec(cpu, 'crasher', () => (s.do === 'panic' ? p.panic(c.marker!) : p.oops(c.marker!)));
       // An oops leaves the machine running: give the deferred pstore flush its time.
-      if (s.do === 'oops') await m.run(m.now + 2000 * MS);
+      if (s.do === 'oops') await c.run(c.m.now + 2000 * MS);
       return;
     }
     case 'sleep':
-      await m.run(m.now + s.ms! * MS);
+      await c.run(c.m.now + s.ms! * MS);
       return;
     case 'reboot':
-      if (!m.halted) await m.exec(0, 'reboot', () => m.resolve(REBOOT).kernel_restart());
+      if (!m.halted) await c.exec(0, 'reboot', () => m.resolve(REBOOT).kernel_restart());
       c.m = await m.reboot();
       await c.after_boot(c.m);
       return;
@@ -216,17 +248,17 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       await c.after_boot(c.m);
       return;
     case 'mount':
-      await m.exec(0, 'mount', () => m.resolve(PSTOREFS).mount());
+      await c.exec(0, 'mount', () => m.resolve(PSTOREFS).mount());
       return;
     case 'unlink': {
-      const err = await m.exec(0, 'rm', () => m.resolve(PSTOREFS).unlink(s.file!));
+      const err = await c.exec(0, 'rm', () => m.resolve(PSTOREFS).unlink(s.file!));
       if (err) throw new Error(`unlink ${s.file}: ${err}`);
       return;
     }
     case 'rmmod':
     case 'modprobe': {
       const mods = m.resolve(MODULES);
-      const err = await m.exec(0, s.do, () => (s.do === 'rmmod' ? mods.rmmod(s.module!) : mods.modprobe(s.module!, {})));
+      const err = await c.exec(0, s.do, () => (s.do === 'rmmod' ? mods.rmmod(s.module!) : mods.modprobe(s.module!, {})));
       if (err) throw new Error(`${s.do} ${s.module}: ${err}`);
       return;
     }

@@ -73,17 +73,19 @@ export class PanicProposed implements mmc_panic_variant {
       await host.cqe_ops!.cqe_off(host);
       host.cqe_on = false;
     }
-    if (card.ext_csd.cmdq_en) {
+    // CMDQ off whatever the cache says, on any card that has it: a frozen task may be between
+    // its CMD6 CMDQ_MODE_EN and the update of the cache.
+    if (card.ext_csd.cmdq_support) {
       err = await this.switch(card, X.EXT_CSD_CMDQ_MODE_EN, 0);
       if (err) return err;
       card.ext_csd.cmdq_en = false;
     }
-    if (card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK) {
-      const part_config = card.ext_csd.part_config & ~X.EXT_CSD_PART_CONFIG_ACC_MASK;
-      err = await this.switch(card, X.EXT_CSD_PART_CONFIG, part_config);
-      if (err) return err;
-      card.ext_csd.part_config = part_config;
-    }
+    // Always back to the user area: the cached part_config is stale while a frozen task is
+    // between its CMD6 to a boot partition and mmcblk's update of the cache.
+    const part_config = card.ext_csd.part_config & ~X.EXT_CSD_PART_CONFIG_ACC_MASK;
+    err = await this.switch(card, X.EXT_CSD_PART_CONFIG, part_config);
+    if (err) return err;
+    card.ext_csd.part_config = part_config;
     return 0;
   }
 
