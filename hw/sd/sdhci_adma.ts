@@ -53,7 +53,7 @@ function descriptorSize(core: SdhciCore, x: DataTransfer): number {
 
 const u32 = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
 
-/** Fetch descriptors until a tran one (true) or an End (true, ended) or a fault. */
+/** Fetch descriptors until a tran one (cursor loaded), one with End (cursor ended), or a fault. */
 function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
   const size = descriptorSize(core, x);
   const d = new Uint8Array(size);

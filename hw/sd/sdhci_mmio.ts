@@ -9,11 +9,10 @@ import * as R from '../../include/hw/sdhci.h.ts';
 import { cardBusy, cardInserted, writePowerControl } from './sdhci_bus.ts';
 import { issueCommand, refusal } from './sdhci_command.ts';
 import type { SdhciCore } from './sdhci_core.ts';
-import { intStatus, slotInterruptStatus, writeIntStatus, writeSignalEnable, writeStatusEnable } from './sdhci_irq.ts';
+import { intStatus, raise, slotInterruptStatus, writeIntStatus, writeSignalEnable, writeStatusEnable } from './sdhci_irq.ts';
 import { readBuffer, writeBuffer } from './sdhci_pio.ts';
 import { softwareReset } from './sdhci_reset.ts';
 import { sdmaUsesAdmaAddress } from './sdhci_sdma.ts';
-import { raise } from './sdhci_irq.ts';
 import { resumeSdma } from './sdhci_transfer.ts';
 
 const hex = (v: number): string => `0x${v.toString(16).padStart(2, '0')}`;
