@@ -14,6 +14,7 @@ import { Machine } from '../../init/machine.ts';
 import type { board_storage } from '../../init/storage.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
 import { THREE_PARTITIONS } from './mmc.ts';
+import { PSTORE_CMDLINE, pstore_ready } from './mmcpstore.ts';
 
 export type sdhci_controller = NonNullable<sdhci_device['controller']>;
 export type sdhci_host_data = NonNullable<sdhci_device['host']>;
@@ -67,6 +68,10 @@ export interface sdhci_issued {
   readonly mode: number;
   /** ARGUMENT2 when Auto-CMD23 was armed, else null. */
   readonly arg2: number | null;
+  /** Writes to register 0 (SDMA address) after this command, before the next: SDMA restarts. */
+  sdma_writes: number;
+  /** Virtual time of the issue, ns (when a clock was given). */
+  readonly at: number;
 }
 
 /** The sdhci host of slot @index of @m. */
@@ -74,7 +79,7 @@ export const sdhci_host_of = (m: Machine, index = 0): sdhci_host =>
   m.resolve(PLATFORM).devices.filter((d) => d.name === 'sdhci')[index]!.drvdata as sdhci_host;
 
 /** Start recording the commands the driver writes; returns the live list. */
-export const trace_commands = (host: sdhci_host): sdhci_issued[] => {
+export const trace_commands = (host: sdhci_host, now: () => number = () => 0): sdhci_issued[] => {
   const out: sdhci_issued[] = [];
   const io = host.ioaddr;
   let mode = 0;
@@ -84,13 +89,17 @@ export const trace_commands = (host: sdhci_host): sdhci_issued[] => {
     readw: (o) => io.readw(o),
     readb: (o) => io.readb(o),
     writel: (v, o) => {
-      if (o === R.SDHCI_ARGUMENT2) arg2 = v;
+      if (o === R.SDHCI_ARGUMENT2) {
+        arg2 = v;
+        const last = out[out.length - 1];
+        if (last) last.sdma_writes++;
+      }
       return io.writel(v, o);
     },
     writew: (v, o) => {
       if (o === R.SDHCI_TRANSFER_MODE) mode = v;
       if (o === R.SDHCI_COMMAND) {
-        out.push({ opcode: R.SDHCI_GET_CMD(v), command: v, mode, arg2: mode & R.SDHCI_TRNS_AUTO_CMD23 && v & R.SDHCI_CMD_DATA ? arg2 : null });
+        out.push({ opcode: R.SDHCI_GET_CMD(v), command: v, mode, arg2: mode & R.SDHCI_TRNS_AUTO_CMD23 && v & R.SDHCI_CMD_DATA ? arg2 : null, sdma_writes: 0, at: now() });
         arg2 = null;
       }
       return io.writew(v, o);
@@ -101,4 +110,20 @@ export const trace_commands = (host: sdhci_host): sdhci_issued[] => {
   };
   (host as { ioaddr: iomem }).ioaddr = traced;
   return out;
+};
+
+export interface sdhci_pstore_options extends sdhci_machine_options {
+  mode?: 'y' | 'm';
+  variant?: string;
+  mount?: boolean;
+}
+
+/** The board with mmcpstore on the eMMC's third partition (as boot_pstore_machine, on the sdhci host). */
+export const boot_sdhci_pstore_machine = async (o: sdhci_pstore_options = {}): Promise<Machine> => {
+  const m = await boot_sdhci_machine({
+    ...o,
+    cmdline: [PSTORE_CMDLINE, o.cmdline].filter(Boolean).join(' '),
+    config: { PSTORE_PMSG: 'y', PSTORE_CONSOLE: 'y', MMC_PSTORE: o.mode ?? 'y', MMC_PSTORE_VARIANT: o.variant ?? 'v5', ...o.config },
+  });
+  return pstore_ready(m, { ...(o.mode ? { mode: o.mode } : {}), ...(o.mount !== undefined ? { mount: o.mount } : {}) });
 };

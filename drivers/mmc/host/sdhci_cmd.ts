@@ -23,6 +23,7 @@ import {
   sdhci_writew,
   type sdhci_host,
 } from './sdhci_host.ts';
+import { sdhci_panic_mrq_prep } from './sdhci_panic_proposed.ts';
 import { sdhci_series_quiet } from './sdhci_variant.ts';
 
 const MMC_SEND_TUNING_BLOCK = 19;
@@ -109,7 +110,8 @@ export const sdhci_send_command = async (host: sdhci_host, cmd: mmc_command): Pr
   let timeout = k.jiffies.jiffies;
   if (!cmd.data && cmd.busy_timeout > 9000) timeout += Math.ceil(cmd.busy_timeout / 1000) * k.jiffies.HZ + k.jiffies.HZ;
   else timeout += 10 * k.jiffies.HZ;
-  k.timers.mod_timer(sdhci_data_line_cmd(cmd) ? host.data_timer : host.timer, timeout);
+  // sdhci_mod_timer(): the request's main command picks the timer, for its CMD23 and stop too.
+  k.timers.mod_timer(sdhci_data_line_cmd(cmd.mrq!.cmd) ? host.data_timer : host.timer, timeout);
   await sdhci_writew(host, R.SDHCI_MAKE_CMD(cmd.opcode, flags), R.SDHCI_COMMAND);
   return true;
 };
@@ -148,6 +150,7 @@ export const sdhci_send_command_retry = async (host: sdhci_host, cmd: mmc_comman
 
 /** sdhci_request(): the host op. Context: process; takes host->lock (not in our panic mode). */
 export const sdhci_request = async (host: sdhci_host, mrq: mmc_request): Promise<void> => {
+  if (host.panic) sdhci_panic_mrq_prep(mrq);
   const present = await sdhci_get_cd(host);
   const flags = await sdhci_lock_irqsave(host);
   let ok = !sdhci_present_error(host, mrq.cmd, present);

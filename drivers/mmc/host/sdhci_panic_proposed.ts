@@ -60,6 +60,24 @@ export const sdhci_panic_prepare_proposed = async (host: sdhci_host): Promise<nu
   return ok ? 0 : -ETIMEDOUT;
 };
 
+/**
+ * Link @mrq's commands and data to it, as mmc_mrq_prep() does in mmc_start_request(): the
+ * proposed panic path hands requests straight to ->request() (no re-tune can run), and this
+ * driver finds a command's request and data through those links.
+ */
+export const sdhci_panic_mrq_prep = (mrq: mmc_request): void => {
+  mrq.cmd.mrq = mrq;
+  mrq.cmd.data = mrq.data;
+  if (mrq.sbc) mrq.sbc.mrq = mrq;
+  if (mrq.data) {
+    mrq.data.mrq = mrq;
+    if (mrq.stop) {
+      mrq.data.stop = mrq.stop;
+      mrq.stop.mrq = mrq;
+    }
+  }
+};
+
 /** How long @mrq may take: its data or busy timeout plus one second, at most 10 s. */
 const sdhci_panic_budget_us = (mrq: mmc_request): number => {
   const want = mrq.data ? Math.ceil(mrq.data.timeout_ns / 1000) : mrq.cmd.busy_timeout * 1000;
