@@ -8,7 +8,7 @@
 //
 // Files: sdhci_options (construction, capabilities), sdhci_core (state and the CMD/DAT lines
 // on the clock), sdhci_mmio (register dispatch), sdhci_command (commands, responses, Auto
-// CMD23), sdhci_transfer (data phase, Auto CMD12, busy), sdhci_pio, sdhci_sdma, sdhci_adma,
+// CMD23), sdhci_transfer (data phase), sdhci_transfer_end (Auto CMD12, busy), sdhci_pio, sdhci_sdma, sdhci_adma,
 // sdhci_irq, sdhci_reset, sdhci_bus (card detect, bus power, card calls), sdhci_timing,
 // sdhci_state (snapshots).
 //
@@ -25,7 +25,8 @@ import { mmioRead, mmioWrite } from './sdhci_mmio.ts';
 import { resolveOptions, type SdhciOptions } from './sdhci_options.ts';
 import { resetAll } from './sdhci_reset.ts';
 import { loadControllerState, saveControllerState, type SdhciControllerState } from './sdhci_state.ts';
-import { acmd12Done, acmd12Sent, blockIn, blockOut, busyStep, timeoutStep } from './sdhci_transfer.ts';
+import { blockIn, blockOut } from './sdhci_transfer.ts';
+import { acmd12Done, acmd12Sent, busyStep, timeoutStep } from './sdhci_transfer_end.ts';
 
 const STEP_HANDLERS: Readonly<Record<Step, (core: SdhciCore) => void>> = {
   'acmd23-sent': acmd23Sent,

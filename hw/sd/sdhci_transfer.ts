@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-// The data phase and the DAT line (SD Host Controller Simplified Spec 3.00 §3.7.2 "Data
-// Transfer using DAT Line", §2.2.9 Present State, §2.2.17 Transfer Complete): blocks move one
-// at a time in virtual time, each taking its bus time (sdhci_timing.ts) at the SD clock, bus
-// width and data rate of the moment; the first read block waits for the card's access time;
-// a write goes on only when DAT0 is high. PIO hands each block to the guest through the
-// buffer (sdhci_pio.ts), SDMA and ADMA2 move it to guest memory. After the last block comes
-// Auto CMD12 if asked for, then DAT0 busy (writes, R1b), then Transfer Complete, which clears
-// DAT inhibit. An error stops the phase with its status and leaves DAT inhibit set until a
-// DAT-line reset, as the spec's error recovery (§3.10) expects. QEMU hw/sd/sdhci.c moves all
-// of it at once inside the register write (sdhci_data_transfer); the sequence is the same.
+// The data phase on the DAT line (SD Host Controller Simplified Spec 3.00 §3.7.2 "Data
+// Transfer using DAT Line", §2.2.9 Present State): blocks move one at a time in virtual time,
+// each taking its bus time (sdhci_timing.ts) at the SD clock, bus width and data rate of the
+// moment; the first read block waits for the card's access time; a write goes on only when
+// DAT0 is high. PIO hands each block to the guest through the buffer (sdhci_pio.ts), SDMA and
+// ADMA2 move it to guest memory. What follows the last block (Auto CMD12, busy, Transfer
+// Complete) and the error stop are in sdhci_transfer_end.ts. QEMU hw/sd/sdhci.c moves all of
+// it at once inside the register write (sdhci_data_transfer); the sequence is the same.
 import * as R from '../../include/hw/sdhci.h.ts';
 import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone } from './sdhci_adma.ts';
-import { cardBusy, cardBusyUntil, cardReadLatencyNs, readFromCard, sendToCard, writeToCard } from './sdhci_bus.ts';
+import { cardBusyUntil, cardReadLatencyNs, readFromCard, writeToCard } from './sdhci_bus.ts';
 import type { CommandInFlight, DataTransfer, DmaMode, SdhciCore } from './sdhci_core.ts';
-import { enabled, raise } from './sdhci_irq.ts';
+import { raise } from './sdhci_irq.ts';
 import { sdmaBoundary, sdmaMoveBlock } from './sdhci_sdma.ts';
-import { blockNs, clocksNs, COMMAND_CLOCKS, dataTimeoutNs, responseNs } from './sdhci_timing.ts';
+import { blockNs, dataTimeoutNs } from './sdhci_timing.ts';
+import { endOfData, startBusyWait, stopWithError, transferComplete } from './sdhci_transfer_end.ts';
 
 /** The Auto CMD a Transfer Mode asks for: 0, 12 or 23 (auto-select b3:2 = 11 in Host Version 4 mode). */
 export function autoCmdOf(core: SdhciCore, mode: number): 0 | 12 | 23 {
@@ -247,79 +246,6 @@ export function resumeSdma(core: SdhciCore): void {
 function countBlock(core: SdhciCore, x: DataTransfer): void {
   if (x.remaining !== null) x.remaining--;
   if (x.countsBlocks) core.regs.blockCount = (core.regs.blockCount - 1) & 0xffff;
-}
-
-/** Every block moved: Auto CMD12, DAT0 busy for writes, Transfer Complete. */
-function endOfData(core: SdhciCore, x: DataTransfer): void {
-  if (x.autoCmd12) {
-    x.state = 'acmd12';
-    core.schedule('dat', 'acmd12-sent', core.now + clocksNs(core, COMMAND_CLOCKS));
-  } else if (x.direction === 'write') startBusyWait(core, x);
-  else transferComplete(core);
-}
-
-/** Step acmd12-sent: Auto CMD12 (argument 0, R1b) reached the card. */
-export function acmd12Sent(core: SdhciCore): void {
-  const x = core.xfer;
-  if (!x || x.state !== 'acmd12') return;
-  x.acmd12Response = sendToCard(core, 12, 0);
-  core.schedule('dat', 'acmd12-done', core.now + responseNs(core, x.acmd12Response.kind !== 'none', false));
-}
-
-/** Step acmd12-done: its response lands in RESPONSE[3] (0x1C); then DAT0 busy. */
-export function acmd12Done(core: SdhciCore): void {
-  const x = core.xfer;
-  if (!x || x.state !== 'acmd12') return;
-  const resp = x.acmd12Response;
-  x.acmd12Response = null;
-  if (resp?.kind !== 'short') {
-    core.regs.autoCmdErrorStatus = resp?.kind === 'long' ? R.SDHCI_AUTO_CMD_END_BIT : R.SDHCI_AUTO_CMD_TIMEOUT;
-    return stopWithError(core, x, R.SDHCI_INT_AUTO_CMD_ERR);
-  }
-  core.regs.autoCmdErrorStatus = 0;
-  core.regs.response3 = resp.word >>> 0;
-  startBusyWait(core, x);
-}
-
-function startBusyWait(core: SdhciCore, x: DataTransfer): void {
-  x.state = 'busy';
-  x.busyDeadline = core.now + dataTimeoutNs(core);
-  busyStep(core);
-}
-
-/**
- * Step busy: DAT0 high ends the phase with Transfer Complete. Busy past the data timeout is a
- * data timeout error if that status is enabled; with it disabled the controller waits on.
- */
-export function busyStep(core: SdhciCore): void {
-  const x = core.xfer;
-  if (!x || x.state !== 'busy') return;
-  if (!cardBusy(core)) return transferComplete(core);
-  const until = Math.max(cardBusyUntil(core), core.now + 1);
-  if (core.now < x.busyDeadline) core.schedule('dat', 'busy', Math.min(until, x.busyDeadline));
-  else if (enabled(core, R.SDHCI_INT_DATA_TIMEOUT)) stopWithError(core, x, R.SDHCI_INT_DATA_TIMEOUT);
-  else core.schedule('dat', 'busy', until);
-}
-
-/** Step timeout: the card never started the block. */
-export function timeoutStep(core: SdhciCore): void {
-  const x = core.xfer;
-  if (!x || x.state !== 'read-wait') return;
-  // With the status disabled the controller would wait for ever: stop silently.
-  stopWithError(core, x, R.SDHCI_INT_DATA_TIMEOUT);
-}
-
-export function transferComplete(core: SdhciCore): void {
-  core.cancel('dat');
-  core.xfer = null;
-  core.datInhibit = false;
-  raise(core, R.SDHCI_INT_DATA_END);
-}
-
-function stopWithError(core: SdhciCore, x: DataTransfer, bits: number): void {
-  core.cancel('dat');
-  x.state = 'error';
-  raise(core, bits);
 }
 
 /**
