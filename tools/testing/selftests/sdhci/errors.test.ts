@@ -63,4 +63,22 @@ describe('sdhci error paths', () => {
     expect(m.dmesg()).toContain(`mmcblk0: error -${ETIMEDOUT} transferring data, sector 1000, nr 1024`);
     expect(m.reports).toEqual([]);
   });
+
+  it('a controller that never releases its inhibit bits: ten retries ~1 ms apart, then -EIO with Linux\'s message', async () => {
+    const m = await boot_sdhci_machine({ host: { caps: ['MMC_CAP_NONREMOVABLE'], autosuspend_ms: -1 } });
+    const host = sdhci_host_of(m);
+    const issued = trace_commands(host);
+    // Clocks cut behind the driver's back: every register reads all ones, inhibit bits included.
+    host.pdata.set_clock_gated(true);
+    const block = m.resolve(BLOCK);
+    const buf = new Uint8Array(512);
+    const t = m.now;
+    const ret = await m.exec(0, 'io', () => block.bdev_read(block.lookup_bdev('mmcblk0')!, 0, buf));
+    expect(ret).toBeLessThan(0);
+    expect(m.dmesg()).toContain('mmc0: Controller never released inhibit bit(s).');
+    expect(issued).toEqual([]);
+    // At least the ten waits of 1 to 1.25 ms of the first attempt.
+    expect(m.now - t).toBeGreaterThanOrEqual(10e6);
+    expect(m.reports).toEqual([]);
+  });
 });
