@@ -22,6 +22,7 @@ import {
   sdhci_auto_cmd23,
   sdhci_readb,
   sdhci_readl,
+  sdhci_readw,
   sdhci_writeb,
   sdhci_writel,
   sdhci_writew,
@@ -90,7 +91,7 @@ export const sdhci_transfer_mode_bits = (m: sdhci_mode_in): number => {
 export const sdhci_set_transfer_mode = async (host: sdhci_host, cmd: mmc_command): Promise<void> => {
   const data = cmd.data;
   if (!data) {
-    const mode = await host.ioaddr.readw(R.SDHCI_TRANSFER_MODE);
+    const mode = await sdhci_readw(host, R.SDHCI_TRANSFER_MODE);
     await sdhci_writew(host, mode & ~(R.SDHCI_TRNS_AUTO_CMD12 | R.SDHCI_TRNS_AUTO_CMD23), R.SDHCI_TRANSFER_MODE);
     return;
   }

@@ -1,7 +1,7 @@
 // The mmcpstore panic path on the sdhci driver, against the review's SDHCI cases (research
 // mmcpstore.md §4): S1 idle, S4 a stopped CPU holding sdhci_host->lock, S7 CMD23 sent by hand,
 // S8 a PIO-only host, S9 an SDMA buffer crossing the 512 KiB boundary, S10 the controller
-// runtime-suspended. The series' code (v4, v5) runs as posted; what it does here comes out of
+// runtime-suspended; and S5, a 512 KiB write in flight. The series' code (v4, v5) runs as posted; what it does here comes out of
 // that code on the controller model, not out of special cases. Our proposed ops recover each.
 import { describe, expect, it } from 'vitest';
 import type { MmioRegion } from '../../../../include/hw/mmio.h.ts';
@@ -10,6 +10,7 @@ import { DELAY } from '../../../../include/linux/delay.h.ts';
 import { DMA } from '../../../../include/linux/dma-mapping.h.ts';
 import { EAGAIN, EIO, ETIMEDOUT } from '../../../../include/linux/errno.h.ts';
 import { MMC_SET_BLOCK_COUNT, MMC_WRITE_MULTIPLE_BLOCK } from '../../../../include/linux/mmc/mmc.h.ts';
+import { BLOCK } from '../../../../include/linux/blkdev.h.ts';
 import { PSTOREFS } from '../../../../include/linux/pstore.h.ts';
 import { SPINLOCK } from '../../../../include/linux/spinlock.h.ts';
 import type { Machine } from '../../../../init/machine.ts';
@@ -202,4 +203,44 @@ describe('S10: the controller runtime-suspended (clocks gated)', () => {
     expect(m.dmesg()).toContain('mmcpstore: panic write refused: mmc0 is runtime-suspended (clocks gated)');
     expect(await recovered(m)).toBe(false);
   });
+});
+
+describe('S5: a 512 KiB CMD25 in flight on the frozen CPU', () => {
+  const writing = async (m: Machine): Promise<void> => {
+    const block = m.resolve(BLOCK);
+    const bdev = block.lookup_bdev('mmcblk0p2')!;
+    m.spawn(0, 'writer', async () => {
+      await block.bdev_write(bdev, 0, new Uint8Array(1024 * 512).fill(0xa5));
+    });
+    await m.run(m.now + 500e3);
+    expect(sdhci_host_of(m).data_cmd?.opcode).toBe(MMC_WRITE_MULTIPLE_BLOCK);
+  };
+
+  it('v5 with ADMA2: the controller finishes the transfer by itself, the drain sees it, recovered', async () => {
+    const m = await boot('v5');
+    await writing(m);
+    const r = await run(m, 'S5', { pmsg: false });
+    for (const w of r.log) expect(w.ret).toBe(w.size);
+    expect(await recovered(m)).toBe(true);
+  });
+
+  it('v5 with PIO: nobody feeds the buffer, the 500 ms drain runs out, the card is left receiving: -EIO', async () => {
+    const m = await boot('v5', SDHCI_MODES.PIO!.controller, SDHCI_MODES.PIO!.host);
+    await writing(m);
+    const r = await run(m, 'S5', { pmsg: false });
+    expect(r.log[0]!.ret).toBe(-EIO);
+    expect(r.log[0]!.end - r.log[0]!.start).toBeGreaterThanOrEqual(500e6);
+    expect(await recovered(m)).toBe(false);
+  });
+
+  for (const mode of ['ADMA2-64', 'PIO'] as const) {
+    it(`proposed with ${mode}: aborts the transfer, the card is stopped, recovered`, async () => {
+      const m = await boot('proposed', SDHCI_MODES[mode]!.controller, SDHCI_MODES[mode]!.host);
+      await writing(m);
+      const r = await run(m, 'S5', { pmsg: false });
+      expect(m.dmesg()).toMatch(/mmc0: panic: aborting CMD25 in flight \(present state 0x[0-9a-f]{8}\)/);
+      for (const w of r.log) expect(w.ret).toBe(w.size);
+      expect(await recovered(m)).toBe(true);
+    });
+  }
 });
