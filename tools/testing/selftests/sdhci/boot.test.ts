@@ -1,10 +1,11 @@
 // A board with the SDHCI controller model and an eMMC boots through the sdhci driver as Linux
 // does: the controller line, HS200 after tuning, the disk and its partitions; other modes when
-// the board takes HS200 or 8-bit away, or adds DDR; a 2.00 controller.
+// the board takes HS200 or 8-bit away, or adds DDR; a 2.00 controller; unbinding.
 import { describe, expect, it } from 'vitest';
 import * as R from '../../../../include/hw/sdhci.h.ts';
 import { BLOCK } from '../../../../include/linux/blkdev.h.ts';
 import { MMC_CAP2_HS200, MMC_CAP_8_BIT_DATA, MMC_CAP_CMD23, MMC_CAP_MMC_HIGHSPEED, MMC_CAP_NONREMOVABLE } from '../../../../include/linux/mmc/host.h.ts';
+import { PLATFORM } from '../../../../include/linux/platform_device.h.ts';
 import { PM_RUNTIME } from '../../../../include/linux/pm_runtime.h.ts';
 import type { Machine } from '../../../../init/machine.ts';
 import { SDHCI_AUTO_CMD23 } from '../../../../drivers/mmc/host/sdhci_host.ts';
@@ -56,6 +57,16 @@ describe('eMMC boot on the sdhci driver', () => {
     expect(m.dmesg()).toContain('mmc0: SDHCI controller on sdhci.0 [sdhci.0] using ADMA');
     expect(sdhci_host_of(m).flags & SDHCI_AUTO_CMD23).toBe(0);
     expect(m.dmesg()).toContain('mmc0: new high speed MMC card at address 0001');
+    expect(m.reports).toEqual([]);
+  });
+
+  it('unbinds: the card goes, the host is removed from a runtime-suspended controller', async () => {
+    const m = await boot_sdhci_machine();
+    await m.run(m.now + 200e6);
+    const p = m.resolve(PLATFORM);
+    await m.exec(0, 'rm', () => p.platform_device_unregister(p.devices[0]!));
+    expect(m.dmesg()).toContain('mmc0: card 0001 removed');
+    expect(m.resolve(BLOCK).lookup_bdev('mmcblk0')).toBeNull();
     expect(m.reports).toEqual([]);
   });
 });
