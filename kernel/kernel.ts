@@ -18,6 +18,7 @@ import { PRINTK } from '../include/linux/printk.h.ts';
 import { REBOOT } from '../include/linux/reboot.h.ts';
 import { IRQFLAGS, SCHED } from '../include/linux/sched.h.ts';
 import { SPINLOCK } from '../include/linux/spinlock.h.ts';
+import { TRACE } from '../include/linux/trace.h.ts';
 import { SUSPEND } from '../include/linux/suspend.h.ts';
 import { TIMER } from '../include/linux/timer.h.ts';
 import { TIMEKEEPING } from '../include/linux/timekeeping.h.ts';
@@ -44,6 +45,7 @@ import { Delays } from './time/delay.ts';
 import { Jiffies } from './time/jiffies.ts';
 import { Timers } from './time/timer.ts';
 import { Timekeeping } from './time/timekeeping.ts';
+import { Tracer } from './trace/trace.ts';
 import { Workqueues } from './workqueue.ts';
 
 /** Each service class and the include/ tokens it answers for. */
@@ -57,6 +59,7 @@ const SERVICES: Array<[Parameters<typeof register_service>[1], InjectionToken<un
   [Scheduler, [SCHED, IRQFLAGS]],
   [Jiffies, [JIFFIES]],
   [Timekeeping, [TIMEKEEPING]],
+  [Tracer, [TRACE]],
   [Spinlocks, [SPINLOCK]],
   [Mutexes, [MUTEX]],
   [WaitQueues, [WAIT]],

@@ -17,6 +17,7 @@ import { KmsgDump } from './printk/kmsg_dump.ts';
 import { Printk } from './printk/printk.ts';
 import { BUSY } from './sched/context.ts';
 import { Scheduler, TaskExit } from './sched/core.ts';
+import { Tracer } from './trace/trace.ts';
 import { VirtualClock } from './time/clock.ts';
 
 /** PANIC_TIMER_STEP: the panic loop's mdelay, in ms. */
@@ -40,6 +41,7 @@ export class Panic implements panic_api {
     @inject(KmsgDump) private readonly kmsg: KmsgDump,
     @inject(VirtualClock) private readonly clock: VirtualClock,
     @inject(Cmdline) cmdline: Cmdline,
+    @inject(Tracer) private readonly tracer: Tracer,
     @inject(KCONFIG) config: kconfig,
   ) {
     this.panic_timeout = Number(cmdline.get('panic') ?? config['PANIC_TIMEOUT'] ?? 0);
@@ -70,6 +72,7 @@ export class Panic implements panic_api {
     // Another CPU panics already (panic_smp_self_stop), or a nested panic: stay here.
     if (this.state.panic_cpu !== -1) return this.stay('panic_smp_self_stop');
     this.state.panic_cpu = me.cpu;
+    this.tracer.panic(msg);
     this.state.oops_in_progress++;
     this.bugs.report('panic', [`Kernel panic - not syncing: ${msg}`, this.bugs.whoami()]);
     this.sched.stop_other_cpus();

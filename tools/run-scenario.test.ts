@@ -88,6 +88,10 @@ describe('tools/run-scenario', () => {
       expect(r.stdout).toMatch(new RegExp(`\\nS05-multiblock-write-data-phase on mock with v5, seed 1, panic at yield point ${c[3]}: ${c[1]} `));
       expect(r.stdout).toContain('---- the crashing boot\n');
     }
+    const trace = join(dir, 'replay.trace.json');
+    expect(run(s05, '--replay', '3', '--trace', trace).status).toBe(0);
+    const events = JSON.parse(readFileSync(trace, 'utf8')).traceEvents as Array<{ cat?: string; name: string }>;
+    expect(events.filter((e) => e.cat === 'panic').map((e) => e.name)).toEqual(['panic: S05: Kernel panic - not syncing']);
     const every = run(s05, '--explore', '--every', '5', '--json');
     expect(JSON.parse(every.stdout).runs.map((r: { point: number }) => r.point).slice(0, 3)).toEqual([1, 6, 11]);
   }, 60_000);
@@ -108,6 +112,7 @@ describe('tools/run-scenario', () => {
       [['--merge', bad('notreport.json', '{"runs": []}')], /notreport\.json: \/: must have required property 'format' \(not a run-scenario --json report\?\)/],
       [['--cmdline', 'quiet'], /--config and --cmdline go with --board/],
       [['--every', '3'], /--every and --sample go with --explore/],
+      [['--trace-mmio'], /--trace-mmio goes with --trace FILE/],
       [['--explore', '--every', '0'], /option '--every <n>' argument '0' is invalid/],
       [['--replay', '4'], /--replay re-runs one point of one run; this asks for 18 runs/],
       [[`${ROOT}scenarios/S01-idle.json`, '--replay', '9999'], /--replay 9999: S01-idle has \d+ yield points on mock with seed 1/],

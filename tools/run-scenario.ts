@@ -11,8 +11,9 @@ import { load_scenarios } from './scenario/load.ts';
 import { MATRIX_HOSTS, MATRIX_VARIANTS, plan_runs } from './scenario/plan.ts';
 import { check_report } from './scenario/report-schema.ts';
 import { format_junit, format_matrix, format_replay, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
-import { explore_planned, run_planned, type progress } from './scenario/batch.ts';
+import { explore_planned, run_planned, type batch_options, type progress } from './scenario/batch.ts';
 import { format_exploration } from './scenario/explore.ts';
+import { trace_file } from './scenario/trace.ts';
 import { count_points } from './scenario/run.ts';
 import { HOSTS, type host_kind } from './scenario/schema.ts';
 
@@ -66,6 +67,8 @@ interface options {
   every?: number;
   sample?: number;
   replay?: number;
+  trace?: string;
+  traceMmio?: boolean;
   board?: string;
   config?: string;
   cmdline: string;
@@ -89,19 +92,26 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     hosts: o.matrix ? MATRIX_HOSTS : [o.host],
     variants: o.matrix ? MATRIX_VARIANTS : o.variant ? [o.variant] : null,
   });
+  const progress = progress_bar();
+  const batch: batch_options = {
+    seed: o.seed,
+    ...(o.shard ? { shard: o.shard } : {}),
+    ...(progress ? { progress } : {}),
+    ...(o.trace ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
+  };
   if (o.replay !== undefined) {
     if (runs.length !== 1) throw new UsageError([`--replay re-runs one point of one run; this asks for ${runs.length} runs (give one scenario file)`]);
     const r = runs[0]!;
     const n = await count_points(r.scenario, { host: r.host, variant: r.variant, seed: o.seed });
     if (o.replay > n) throw new UsageError([`--replay ${o.replay}: ${r.scenario.name} has ${n} yield points on ${r.host} with seed ${o.seed}`]);
-    return make_report(await run_planned(runs, o.seed, undefined, undefined, o.replay), skipped);
+    return make_report(await run_planned(runs, batch, o.replay), skipped);
   }
   if (o.explore) {
     const choice = { ...(o.every ? { every: o.every } : {}), ...(o.sample ? { sample: o.sample } : {}) };
-    const e = await explore_planned(runs, o.seed, choice, o.shard, progress_bar());
+    const e = await explore_planned(runs, batch, choice);
     return make_report(e.runs, skipped, e.explored);
   }
-  return make_report(await run_planned(runs, o.seed, o.shard, progress_bar()), skipped);
+  return make_report(await run_planned(runs, batch), skipped);
 };
 
 const read_reports = (files: readonly string[]): run_report => {
@@ -129,6 +139,8 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--every <n>', 'with --explore: only every N-th point', count_arg)
     .option('--sample <n>', 'with --explore: a sample of N points drawn with --seed', count_arg)
     .option('--replay <point>', 're-run one exploration point and print its log', count_arg)
+    .option('--trace <file>', 'write the runs as Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev or chrome://tracing)')
+    .option('--trace-mmio', 'with --trace: register accesses too')
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
     .option('--cmdline <words>', "with --board: words appended to the board's kernel command line", '')
@@ -144,11 +156,14 @@ const main = async (argv: readonly string[]): Promise<void> => {
     return;
   }
   if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
+  if (o.traceMmio && !o.trace) throw new UsageError(['--trace-mmio goes with --trace FILE']);
+  if (o.trace && o.merge) throw new UsageError(['--trace records runs; --merge runs none']);
   if ((o.every || o.sample) && !o.explore) throw new UsageError(['--every and --sample go with --explore']);
   if (o.every && o.sample) throw new UsageError(['--every and --sample: choose one']);
   if (o.explore && o.replay !== undefined) throw new UsageError(['--explore and --replay: choose one']);
   const report = o.merge ? read_reports(program.args) : await run_scenarios(program.args, o);
   if (o.junit) writeFileSync(o.junit, format_junit(report));
+  if (o.trace) writeFileSync(o.trace, JSON.stringify(trace_file(report.runs.flatMap((r, i) => (r.trace ?? []).map((e) => ({ ...e, pid: i + 1 }))), argv.join(' '))));
   if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
   else if (o.replay !== undefined) process.stdout.write(format_replay(report));
   else if (o.explore) process.stdout.write(format_exploration(report));

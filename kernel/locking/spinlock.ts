@@ -13,6 +13,7 @@ import { Scheduler } from '../sched/core.ts';
 import { Cpus } from '../sched/cpus.ts';
 import { capture_site, site_of, type site_token } from '../sched/site.ts';
 import { VirtualClock } from '../time/clock.ts';
+import { Tracer } from '../trace/trace.ts';
 
 /** How long a waiter spins before the lockup is reported (about loops_per_jiffy * HZ). */
 const LOCKUP_NS = NSEC_PER_SEC;
@@ -35,6 +36,7 @@ export class Spinlocks implements spinlock_api {
     @inject(VirtualClock) private readonly clock: VirtualClock,
     @inject(Bugs) private readonly bugs: Bugs,
     @inject(KCONFIG) config: kconfig,
+    @inject(Tracer) private readonly tracer: Tracer,
   ) {
     this.debug = (config['DEBUG_SPINLOCK'] ?? 'y') === 'y';
   }
@@ -93,6 +95,7 @@ export class Spinlocks implements spinlock_api {
   private take(l: raw_spinlock): void {
     l.owner = this.sched.cur();
     if (this.debug) l.owner_site = capture_site();
+    if (this.tracer.enabled) this.tracer.lock('acquire', l.name);
   }
 
   private async acquire(l: raw_spinlock): Promise<void> {
@@ -111,6 +114,7 @@ export class Spinlocks implements spinlock_api {
   }
 
   private release(l: raw_spinlock): void {
+    if (this.tracer.enabled) this.tracer.lock('release', l.name);
     l.owner = null;
     l.owner_site = null;
     const s = l.spinners;

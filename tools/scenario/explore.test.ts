@@ -28,12 +28,12 @@ describe('exploring S05 (a multi-block write in flight)', () => {
   it('crashes at every yield point of the workload; the same seed gives the same runs', async () => {
     const n = await count_points(s05!.scenario, { host: 'mock', variant: 'v5', seed: 1 });
     expect(n).toBeGreaterThan(10);
-    const a = await explore_planned(runs, 1, {});
+    const a = await explore_planned(runs, { seed: 1 });
     expect(a.explored).toEqual([{ scenario: s05!.scenario.name, host: 'mock', variant: 'v5', seed: 1, points: n }]);
     expect(a.runs.map((r) => r.point)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     // The crash really comes at different instants: the crashing boots' logs are not all alike.
     expect(new Set(a.runs.map((r) => r.dmesg)).size).toBeGreaterThan(3);
-    const b = await explore_planned(runs, 1, {});
+    const b = await explore_planned(runs, { seed: 1 });
     expect(b.runs.map((r) => [r.point, r.outcome, r.why])).toEqual(a.runs.map((r) => [r.point, r.outcome, r.why]));
     // A replay of one point is that point's run.
     const k = Math.ceil(n / 2);
@@ -55,7 +55,7 @@ describe('exploring with the proposed variant', () => {
     it(`${id}: every point is recovered`, async () => {
       const scenarios = load_scenarios([]).filter((s) => s.scenario.name.startsWith(id));
       const { runs } = plan_runs(scenarios, { hosts: ['mock'], variants: ['proposed'] });
-      const e = await explore_planned(runs, 1, {});
+      const e = await explore_planned(runs, { seed: 1 });
       expect(e.runs.filter((r) => r.outcome !== 'RECOVERED').map((r) => `${r.point}: ${r.outcome} ${r.why}`)).toEqual([]);
     }, 30_000);
   }

@@ -7,10 +7,12 @@ import type { module } from '../../include/linux/module.h.ts';
 import { PSTOREFS } from '../../include/linux/pstore.h.ts';
 import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import { Machine } from '../../init/machine.ts';
+import { Tracer } from '../../kernel/trace/trace.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
 import { scenario_board, scenario_config } from './board.ts';
 import { classify } from './outcome.ts';
 import { expected_outcome_of, type host_kind, type outcome, type scenario } from './schema.ts';
+import { run_trace_events, type trace_event } from './trace.ts';
 import { run_step, scenario_context_init, STOPPED, type scenario_context } from './steps.ts';
 
 export interface run_options {
@@ -20,6 +22,8 @@ export interface run_options {
   readonly seed: number;
   /** Exploration: crash at this yield point of the workload (1-based) instead of where the steps say. */
   readonly point?: number;
+  /** Record a trace of the crashing boot from the first step on ('mmio': register accesses too). */
+  readonly trace?: 'on' | 'mmio';
 }
 
 export interface run_result {
@@ -40,6 +44,8 @@ export interface run_result {
   readonly next_dmesg: string;
   /** The exploration point the crash was injected at, if any. */
   readonly point?: number;
+  /** The crashing boot's trace events (process 1), when asked for. */
+  readonly trace?: readonly trace_event[];
 }
 
 /** The name a variant is known by in expectations and tables: its own, or its file's. */
@@ -59,6 +65,7 @@ const prepare = async (s: scenario, o: run_options): Promise<scenario_context> =
   if (!r.ok) throw new Error(`config: ${r.errors.join('; ')}`);
   const modular = r.config['MMC_PSTORE'] === 'm';
   const after_boot = async (m: Machine) => {
+    if (o.trace) m.resolve(Tracer).enable(o.trace === 'mmio');
     if (modular) await m.modprobe('mmcpstore');
     if (user_variant) await m.insmod(user_variant);
     // As systemd-pstore does at every boot: pstore/zone recovers, and takes new records, after it.
@@ -175,6 +182,7 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
     dmesg: crashed.dmesg(),
     next_dmesg: next.dmesg(),
     ...(o.point !== undefined ? { point: o.point } : {}),
+    ...(o.trace ? { trace: run_trace_events(1, `${s.name} on ${o.host} with ${label}, seed ${o.seed}${o.point ? `, point ${o.point}` : ''}`, crashed.resolve(Tracer).records, panic_log, crashed.now) } : {}),
   };
 };
 

@@ -25,7 +25,9 @@ import { PM_RUNTIME, type pm_runtime_api } from '../../../include/linux/pm_runti
 import { PRINTK, type printk_api } from '../../../include/linux/printk.h.ts';
 import { SCHED, type sched_api, type task_struct } from '../../../include/linux/sched.h.ts';
 import { SPINLOCK, type spinlock_api } from '../../../include/linux/spinlock.h.ts';
+import { TRACE, type trace_api } from '../../../include/linux/trace.h.ts';
 import { WAIT, type wait_api } from '../../../include/linux/wait.h.ts';
+import { mmc_hostname } from './core.h.ts';
 import { Retune } from './retune.ts';
 
 /** How long to let the supply settle after power-up (ios.power_delay_ms default). */
@@ -43,6 +45,7 @@ export class MmcCore {
     @inject(PRINTK) private readonly printk: printk_api,
     @inject(BUG) private readonly bug: bug_api,
     @inject(Retune) readonly retune: Retune,
+    @inject(TRACE) private readonly trace: trace_api,
   ) {}
 
   // ---- claiming -------------------------------------------------------------------------
@@ -169,11 +172,13 @@ export class MmcCore {
       this.comp.reinit_completion(mrq.cmd_completion!);
     }
     if (host.cqe_on) await host.cqe_ops!.cqe_off(host);
+    if (this.trace.enabled) this.trace.mmc_request_start(mmc_hostname(host), mrq);
     await host.ops.request(host, mrq);
   }
 
   /** mmc_request_done() - the driver finished @mrq. Context: any (interrupt handlers). */
   mmc_request_done(host: mmc_host, mrq: mmc_request): void {
+    if (this.trace.enabled) this.trace.mmc_request_done(mmc_hostname(host), mrq);
     const cmd = mrq.cmd;
     const crc = (c: mmc_command | mmc_data | null): boolean => c?.error === -EILSEQ;
     if (cmd.opcode !== 21 && (crc(cmd) || crc(mrq.sbc) || crc(mrq.data) || crc(mrq.stop))) this.retune.mmc_retune_needed(host);

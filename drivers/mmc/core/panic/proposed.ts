@@ -16,6 +16,7 @@ import type { mmc_panic_variant, mmcpstore_panic_target } from '../../../../incl
 import { PM_RUNTIME, type pm_runtime_api } from '../../../../include/linux/pm_runtime.h.ts';
 import { PRINTK, type printk_api } from '../../../../include/linux/printk.h.ts';
 import { SCHED, type sched_api } from '../../../../include/linux/sched.h.ts';
+import { TRACE, type trace_api } from '../../../../include/linux/trace.h.ts';
 import { mmc_hostname } from '../core.h.ts';
 import { mmcpstore_do_request, mmcpstore_mrq, mmcpstore_mrq_error } from '../mmcpstore_req.ts';
 
@@ -31,6 +32,7 @@ export class PanicProposed implements mmc_panic_variant {
     @inject(SCHED) private readonly sched: sched_api,
     @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
     @inject(PRINTK) private readonly printk: printk_api,
+    @inject(TRACE) private readonly trace: trace_api,
   ) {}
 
   private refuse(err: number, why: string): number {
@@ -143,9 +145,11 @@ export class PanicProposed implements mmc_panic_variant {
   private async issue(host: mmc_host, mrq: mmc_request): Promise<number> {
     mrq.done = null;
     mrq.host = host;
+    if (this.trace.enabled) this.trace.mmc_request_start(mmc_hostname(host), mrq);
     await host.ops.request(host, mrq);
     await host.ops.panic_poll_completion?.(host, mrq);
     await host.ops.panic_complete?.(host, mrq);
+    if (this.trace.enabled) this.trace.mmc_request_done(mmc_hostname(host), mrq);
     return mmcpstore_mrq_error(mrq);
   }
 }

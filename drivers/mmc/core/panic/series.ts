@@ -10,6 +10,7 @@ import type { mmc_host } from '../../../../include/linux/mmc/host.h.ts';
 import * as X from '../../../../include/linux/mmc/mmc.h.ts';
 import { PRINTK, type printk_api } from '../../../../include/linux/printk.h.ts';
 import { SCHED, type sched_api } from '../../../../include/linux/sched.h.ts';
+import { TRACE, type trace_api } from '../../../../include/linux/trace.h.ts';
 import { MmcCore } from '../core.ts';
 import { mmc_hostname } from '../core.h.ts';
 import { mmcpstore_mrq, mmcpstore_mrq_error } from '../mmcpstore_req.ts';
@@ -22,6 +23,7 @@ export class SeriesPanic {
     @inject(DELAY) readonly delay: delay_api,
     @inject(SCHED) private readonly sched: sched_api,
     @inject(PRINTK) readonly printk: printk_api,
+    @inject(TRACE) private readonly trace: trace_api,
   ) {}
 
   /** mmc_panic_claim_host() of v3/v4: take the claim without looking or locking. */
@@ -43,6 +45,7 @@ export class SeriesPanic {
     }
     await host.ops.panic_poll_completion?.(host, mrq);
     await host.ops.panic_complete?.(host, mrq);
+    if (this.trace.enabled) this.trace.mmc_request_done(mmc_hostname(host), mrq);
     const e = mmcpstore_mrq_error(mrq);
     if (e) this.printk.pr_err(`mmcpstore: panic CMD${mrq.cmd.opcode} failed: ${e}\n`);
     return e;
