@@ -1,6 +1,6 @@
 // The main job from the command line, and the README's promise about it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { write_mbr } from './lib/mkdisk.ts';
@@ -96,6 +96,22 @@ describe('tools/run-scenario', () => {
     expect(JSON.parse(every.stdout).runs.map((r: { point: number }) => r.point).slice(0, 3)).toEqual([1, 6, 11]);
   }, 60_000);
 
+  it('keeps each run\'s final card as raw images that tools/pstore-read reads the crash from', () => {
+    const images = join(dir, 'images');
+    mkdirSync(images);
+    const r = run(`${ROOT}scenarios/S01-idle.json`, '--keep-images', images, '--variant', 'proposed');
+    expect(r.status).toBe(0);
+    expect(readdirSync(images).sort()).toEqual(['S01-idle-mock-proposed-seed1.boot0.img', 'S01-idle-mock-proposed-seed1.boot1.img', 'S01-idle-mock-proposed-seed1.img']);
+    const img = join(images, 'S01-idle-mock-proposed-seed1.img');
+    expect(statSync(img).size).toBe(8 * 2 ** 30);
+    // p3 starts at sector 2230272 (64 MiB + 1 GiB after the GPT's first MiB).
+    const out = join(dir, 'read');
+    const read = spawnSync(`${ROOT}tools/pstore-read`, [img, '--offset', String(2230272 * 512), '--size', String(4 * 2 ** 20), '--out', out], { encoding: 'utf8' });
+    expect(read.status).toBe(0);
+    const text = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+    expect(text).toContain('Kernel panic - not syncing: S01: Kernel panic - not syncing');
+  }, 30_000);
+
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
       writeFileSync(join(dir, name), body);
@@ -113,6 +129,7 @@ describe('tools/run-scenario', () => {
       [['--cmdline', 'quiet'], /--config and --cmdline go with --board/],
       [['--every', '3'], /--every and --sample go with --explore/],
       [['--trace-mmio'], /--trace-mmio goes with --trace FILE/],
+      [['--keep-images', '/nonexistent-dir'], /--keep-images \/nonexistent-dir: no such directory/],
       [['--explore', '--every', '0'], /option '--every <n>' argument '0' is invalid/],
       [['--replay', '4'], /--replay re-runs one point of one run; this asks for 18 runs/],
       [[`${ROOT}scenarios/S01-idle.json`, '--replay', '9999'], /--replay 9999: S01-idle has \d+ yield points on mock with seed 1/],

@@ -13,6 +13,7 @@ import { check_report } from './scenario/report-schema.ts';
 import { format_junit, format_matrix, format_replay, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
 import { explore_planned, run_planned, type batch_options, type progress } from './scenario/batch.ts';
 import { format_exploration } from './scenario/explore.ts';
+import { check_image_dir } from './scenario/images.ts';
 import { trace_file } from './scenario/trace.ts';
 import { count_points } from './scenario/run.ts';
 import { HOSTS, type host_kind } from './scenario/schema.ts';
@@ -69,6 +70,7 @@ interface options {
   replay?: number;
   trace?: string;
   traceMmio?: boolean;
+  keepImages?: string;
   board?: string;
   config?: string;
   cmdline: string;
@@ -98,6 +100,7 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     ...(o.shard ? { shard: o.shard } : {}),
     ...(progress ? { progress } : {}),
     ...(o.trace ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
+    ...(o.keepImages ? { keep_images: o.keepImages } : {}),
   };
   if (o.replay !== undefined) {
     if (runs.length !== 1) throw new UsageError([`--replay re-runs one point of one run; this asks for ${runs.length} runs (give one scenario file)`]);
@@ -141,6 +144,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--replay <point>', 're-run one exploration point and print its log', count_arg)
     .option('--trace <file>', 'write the runs as Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev or chrome://tracing)')
     .option('--trace-mmio', 'with --trace: register accesses too')
+    .option('--keep-images <dir>', "save each run's final card (user area and boot partitions as raw images) in DIR")
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
     .option('--cmdline <words>', "with --board: words appended to the board's kernel command line", '')
@@ -156,6 +160,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     return;
   }
   if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
+  if (o.keepImages) check_image_dir(o.keepImages);
   if (o.traceMmio && !o.trace) throw new UsageError(['--trace-mmio goes with --trace FILE']);
   if (o.trace && o.merge) throw new UsageError(['--trace records runs; --merge runs none']);
   if ((o.every || o.sample) && !o.explore) throw new UsageError(['--every and --sample go with --explore']);

@@ -78,4 +78,15 @@ describe('SparseBackend', () => {
     expect(() => new SparseBackend({ size: 4096, fill: 256 })).toThrow(/fill/);
     expect(() => new SparseBackend({ size: 4096, chunkBytes: 0 })).toThrow(/chunkBytes/);
   });
+
+  it('lists the chunks a sparse copy must write, in offset order, and nothing for fresh or rewritten-as-fill ranges', () => {
+    const b = new SparseBackend({ size: 1 << 20, chunkBytes: 4096 });
+    b.write(9000, new Uint8Array([1]));
+    b.write(100, new Uint8Array([2]));
+    b.write(50_000, new Uint8Array(16)); // zeros on a fresh store: nothing allocated
+    expect([...b.extents()]).toEqual([
+      { offset: 0, length: 4096 },
+      { offset: 8192, length: 4096 },
+    ]);
+  });
 });

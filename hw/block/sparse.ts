@@ -84,6 +84,11 @@ export class SparseBackend implements BlockBackend, Fillable {
     });
   }
 
+  /** The chunks that may not read as fillByte, in offset order: what a sparse copy must write. */
+  *extents(): Generator<{ offset: number; length: number }> {
+    for (const index of [...this.chunks.keys()].sort((a, b) => a - b)) yield { offset: index * this.chunkBytes, length: this.chunkLength(index) };
+  }
+
   flush(): void {
     // Memory is as durable as this store gets.
   }

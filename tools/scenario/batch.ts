@@ -14,6 +14,7 @@ export interface batch_options {
   readonly shard?: { readonly k: number; readonly n: number };
   readonly progress?: progress;
   readonly trace?: run_options['trace'];
+  readonly keep_images?: string;
 }
 
 const in_shard = (index: number, o: batch_options): boolean => !o.shard || index % o.shard.n === o.shard.k - 1;
@@ -28,6 +29,7 @@ const one = async (r: planned_run, o: batch_options, index: number, point?: numb
     seed: o.seed,
     ...(point !== undefined ? { point } : {}),
     ...(o.trace ? { trace: o.trace } : {}),
+    ...(o.keep_images ? { keep_images: o.keep_images } : {}),
   })),
 });
 

@@ -12,6 +12,7 @@ import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts'
 import { scenario_board, scenario_config } from './board.ts';
 import { classify } from './outcome.ts';
 import { expected_outcome_of, type host_kind, type outcome, type scenario } from './schema.ts';
+import { image_name, save_card_images } from './images.ts';
 import { run_trace_events, type trace_event } from './trace.ts';
 import { run_step, scenario_context_init, STOPPED, type scenario_context } from './steps.ts';
 
@@ -22,8 +23,10 @@ export interface run_options {
   readonly seed: number;
   /** Exploration: crash at this yield point of the workload (1-based) instead of where the steps say. */
   readonly point?: number;
-  /** Record a trace of the crashing boot from the first step on ('mmio': register accesses too). */
+  /** Record a trace of the crashing boot from the end of its boot on ('mmio': register accesses too). */
   readonly trace?: 'on' | 'mmio';
+  /** Save the final card images in this directory. */
+  readonly keep_images?: string;
 }
 
 export interface run_result {
@@ -46,6 +49,8 @@ export interface run_result {
   readonly point?: number;
   /** The crashing boot's trace events (process 1), when asked for. */
   readonly trace?: readonly trace_event[];
+  /** The card images saved (--keep-images). */
+  readonly images?: readonly string[];
 }
 
 /** The name a variant is known by in expectations and tables: its own, or its file's. */
@@ -133,6 +138,7 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
   }
   const next = c.m;
   const fs = next.resolve(PSTOREFS);
+  const images = o.keep_images ? save_card_images(next.storage, o.keep_images, image_name(s.name, o.host, variant_label(variant), o.seed, o.point)) : null;
   const files = fs.readdir();
   const text = (name: string) => new TextDecoder().decode(fs.read(name) ?? new Uint8Array());
   const recovered = files.filter((f) => f.name.startsWith('dmesg-')).map((f) => text(f.name));
@@ -182,6 +188,7 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
     dmesg: crashed.dmesg(),
     next_dmesg: next.dmesg(),
     ...(o.point !== undefined ? { point: o.point } : {}),
+    ...(images ? { images } : {}),
     ...(o.trace ? { trace: run_trace_events(1, `${s.name} on ${o.host} with ${label}, seed ${o.seed}${o.point ? `, point ${o.point}` : ''}`, crashed.resolve(Tracer).records, panic_log, crashed.now) } : {}),
   };
 };
