@@ -23,6 +23,7 @@ import { VirtualClock } from '../kernel/time/clock.ts';
 import type { board } from './board.ts';
 import { KBUILD_TREE } from './kbuild.ts';
 import { start_kernel } from './main.ts';
+import { BoardCards } from './board_cards.ts';
 import { CardJournal } from './card_journal.ts';
 import { audit_panic_writes, type panic_write_audit } from './panic_audit.ts';
 import type { board_storage } from './storage.ts';
@@ -76,6 +77,7 @@ export class Machine {
     c.register(MACHINE_CONTAINER, { useValue: c });
     register_kernel(c);
     register_service(c, CardJournal);
+    register_service(c, BoardCards);
     driver_init(c);
     blk_init(c);
     const core = c.resolve(DeviceCore);

@@ -11,6 +11,7 @@ import { SparseBackend } from '../../hw/block/sparse.ts';
 import { EmmcCard } from '../../hw/sd/emmc.ts';
 import { VirtualClock } from '../../kernel/time/clock.ts';
 import { write_gpt } from '../../tools/lib/mkdisk.ts';
+import { BoardCards } from '../board_cards.ts';
 import { CardJournal, type card_part } from '../card_journal.ts';
 import type { board_storage, card_storage } from '../storage.ts';
 import { SIZE_SCHEMA, parse_size } from '../units.ts';
@@ -95,7 +96,7 @@ const journaled = (c: DependencyContainer, key: string, stores: card_storage) =>
  */
 export const build_card = (c: DependencyContainer, key: string, d: card_description, storage: board_storage): EmmcCard => {
   const stores = journaled(c, key, card_stores(key, d, storage));
-  return new EmmcCard({
+  const card = new EmmcCard({
     clock: c.resolve(VirtualClock),
     user: stores.user,
     ...(stores.boot0 ? { boot0: stores.boot0 } : {}),
@@ -111,4 +112,6 @@ export const build_card = (c: DependencyContainer, key: string, d: card_descript
     ...(d.erased_byte !== undefined ? { erasedByte: d.erased_byte } : {}),
     poweredOn: false,
   });
+  c.resolve(BoardCards).models.set(key, card);
+  return card;
 };

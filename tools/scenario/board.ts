@@ -4,6 +4,7 @@
 // with pmsg and console zones, mmcpstore built in unless the scenario says otherwise).
 import type { board } from '../../init/board.ts';
 import type { mmc_mock_device } from '../../init/glue/mmc_mock.ts';
+import type { sdhci_device } from '../../init/glue/sdhci.ts';
 import type { host_kind, scenario } from './schema.ts';
 
 export const PSTORE_CMDLINE = 'pstore_blk.blkdev=/dev/mmcblk0p3 pstore_blk.kmsg_size=64';
@@ -15,16 +16,29 @@ const GPT = [
 ];
 
 /** Hosts a scenario can run on today; the others are named in the error. */
-export const AVAILABLE_HOSTS: readonly host_kind[] = ['mock'];
+export const AVAILABLE_HOSTS: readonly host_kind[] = ['mock', 'sdhci'];
+
+const device = (s: scenario, host: host_kind): mmc_mock_device | sdhci_device => {
+  const card = { capacity: '8GiB', product_name: 'MMC08G', gpt: GPT, ...s.board?.card };
+  const common = (s.board?.host ?? {}) as { caps?: string[]; caps2?: string[] };
+  if (host === 'mock') return { type: 'mmc_mock', host: { ...common, ...s.board?.mock } as mmc_mock_device['host'], card };
+  // An eMMC slot as a device tree describes one: non-removable, no SD or SDIO.
+  return {
+    type: 'sdhci',
+    controller: (s.board?.sdhci?.controller ?? {}) as sdhci_device['controller'],
+    host: {
+      ...common,
+      caps: ['MMC_CAP_NONREMOVABLE', ...(common.caps ?? [])],
+      caps2: ['MMC_CAP2_NO_SD', 'MMC_CAP2_NO_SDIO', ...(common.caps2 ?? [])],
+      ...(s.board?.sdhci?.quirks ? { quirks: s.board.sdhci.quirks } : {}),
+    } as sdhci_device['host'],
+    card,
+  } as sdhci_device;
+};
 
 export const scenario_board = (s: scenario, host: host_kind): board => {
   if (!AVAILABLE_HOSTS.includes(host)) throw new Error(`host ${host} is not available yet (have: ${AVAILABLE_HOSTS.join(', ')})`);
-  const device: mmc_mock_device = {
-    type: 'mmc_mock',
-    host: (s.board?.host ?? {}) as mmc_mock_device['host'],
-    card: { capacity: '8GiB', product_name: 'MMC08G', gpt: GPT, ...s.board?.card },
-  };
-  return { name: `${s.name}-${host}`, cpus: s.board?.cpus ?? 2, cmdline: [PSTORE_CMDLINE, s.cmdline].filter(Boolean).join(' '), devices: [device] };
+  return { name: `${s.name}-${host}`, cpus: s.board?.cpus ?? 2, cmdline: [PSTORE_CMDLINE, s.cmdline].filter(Boolean).join(' '), devices: [device(s, host)] };
 };
 
 /** The scenario's Kconfig overrides over what every scenario needs. */

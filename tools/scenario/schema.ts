@@ -3,6 +3,7 @@
 // problem is reported with the JSON path it is at.
 import { Ajv } from 'ajv';
 import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
+import { SDHCI_SCHEMA } from '../../init/glue/sdhci.ts';
 
 export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
 export type outcome = (typeof OUTCOMES)[number];
@@ -13,6 +14,7 @@ export type host_kind = (typeof HOSTS)[number];
 export const CARD_PHASES = ['tran', 'data', 'rcv', 'prg', 'sleep'] as const;
 
 const cpu = { type: 'integer', minimum: 0, maximum: 63 } as const;
+const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 const text = { type: 'string' } as const;
 const step = (name: string, props: Record<string, unknown> = {}, required: string[] = []) => ({
   type: 'object',
@@ -40,6 +42,7 @@ export const STEP_SCHEMAS = [
   step('suspend_begin'),
   step('cqe_enable', { queued: { type: 'integer', minimum: 0, maximum: 32 } }),
   step('need_retune'),
+  step('dma_straddle', { boundary_kib: { type: 'integer', minimum: 4, maximum: 524288 }, before_kib: { type: 'integer', minimum: 1 } }),
   step('panic', { cpu, message: text }),
   step('oops', { cpu, message: text }),
   step('sleep', { ms: { type: 'number', minimum: 0 } }, ['ms']),
@@ -74,7 +77,16 @@ export const SCENARIO_SCHEMA = {
     board: {
       type: 'object',
       additionalProperties: false,
-      properties: { cpus: { type: 'integer', minimum: 2, maximum: 64 }, host: MMC_MOCK_SCHEMA.properties.host, card: CARD_SCHEMA },
+      properties: {
+        cpus: { type: 'integer', minimum: 2, maximum: 64 },
+        /** Capabilities every host takes. */
+        host: { type: 'object', additionalProperties: false, properties: pick(MMC_MOCK_SCHEMA.properties.host.properties, ['caps', 'caps_clear', 'caps2', 'caps2_clear', 'autosuspend_ms']) },
+        /** Only on the mock host. */
+        mock: { type: 'object', additionalProperties: false, properties: pick(MMC_MOCK_SCHEMA.properties.host.properties, ['faults', 'f_max']) },
+        /** Only on the SDHCI host: the controller, and the driver's quirks. */
+        sdhci: { type: 'object', additionalProperties: false, properties: { controller: SDHCI_SCHEMA.properties.controller, quirks: SDHCI_SCHEMA.properties.host.properties.quirks } },
+        card: CARD_SCHEMA,
+      },
     },
     steps: {
       type: 'array',
@@ -114,6 +126,8 @@ export interface scenario_step {
   readonly timeout_ms?: number;
   readonly target?: 'host' | 'card';
   readonly queued?: number;
+  readonly boundary_kib?: number;
+  readonly before_kib?: number;
   readonly message?: string;
   readonly ms?: number;
   readonly file?: string;
@@ -128,7 +142,13 @@ export interface scenario {
   readonly variant?: string;
   readonly config?: Record<string, string | number | boolean>;
   readonly cmdline?: string;
-  readonly board?: { cpus?: number; host?: Record<string, unknown>; card?: Record<string, unknown> };
+  readonly board?: {
+    cpus?: number;
+    host?: Record<string, unknown>;
+    mock?: Record<string, unknown>;
+    sdhci?: { controller?: Record<string, unknown>; quirks?: string[] };
+    card?: Record<string, unknown>;
+  };
   readonly steps: readonly scenario_step[];
   readonly expect: {
     outcome: Record<string, outcome | Partial<Record<host_kind, outcome>>>;

@@ -4,11 +4,11 @@
 // where it stands, holding what it holds.
 import { BLOCK } from '../../include/linux/blkdev.h.ts';
 import { DELAY } from '../../include/linux/delay.h.ts';
+import { DMA } from '../../include/linux/dma-mapping.h.ts';
 import { MMC_CMD_AC, MMC_RSP_R1, mmc_command_init } from '../../include/linux/mmc/core.h.ts';
 import { MMC_QUE_TASK_ADDR, MMC_QUE_TASK_PARAMS } from '../../include/linux/mmc/mmc.h.ts';
 import { MODULES } from '../../include/linux/module.h.ts';
 import { PANIC } from '../../include/linux/panic.h.ts';
-import { PLATFORM } from '../../include/linux/platform_device.h.ts';
 import { PM_RUNTIME } from '../../include/linux/pm_runtime.h.ts';
 import { PRINTK } from '../../include/linux/printk.h.ts';
 import { PSTORE_FRONTENDS, PSTOREFS } from '../../include/linux/pstore.h.ts';
@@ -21,6 +21,7 @@ import { MmcBlock } from '../../drivers/mmc/core/block.ts';
 import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import type { EmmcCard } from '../../hw/sd/emmc.ts';
 import { CardJournal, type card_part, type card_write } from '../../init/card_journal.ts';
+import { BoardCards } from '../../init/board_cards.ts';
 import type { Machine } from '../../init/machine.ts';
 import type { scenario_step } from './schema.ts';
 
@@ -93,8 +94,9 @@ const card_of = (m: Machine) => {
 
 /** The card model behind the host (the device the host driver talks to). */
 const card_model_of = (m: Machine): EmmcCard => {
-  const d = m.resolve(PLATFORM).devices.find((p) => (p.drvdata as { card?: unknown } | null)?.card);
-  return (d!.drvdata as { card: EmmcCard }).card;
+  const card = [...m.resolve(BoardCards).models.values()][0];
+  if (!card) throw new Error('the scenario needs an eMMC card, and the board has none');
+  return card;
 };
 
 /** The lock a frozen CPU holds: the core's mmc_host->lock, or the driver's own (sdhci_host->lock). */
@@ -219,6 +221,20 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
         return e;
       });
       if (err) throw new Error(`cqe_enable: ${err}`);
+      return;
+    }
+    case 'dma_straddle': {
+      // Fill the DMA zone from its first free byte to @before below the next @boundary: the next
+      // mapping (the panic write's buffer) straddles the boundary.
+      if (!m.container.isRegistered(DMA)) throw new Error('dma_straddle: this board has no DMA zone (a DMA-capable host has one)');
+      const dma = m.resolve(DMA);
+      const boundary = (s.boundary_kib ?? 512) * 1024;
+      const before = (s.before_kib ?? 32) * 1024;
+      const probe = dma.dma_alloc_coherent(8, 8);
+      dma.dma_free_coherent(probe);
+      const at = probe.dma_addr;
+      const target = Math.ceil((at + before) / boundary) * boundary - before;
+      if (target > at) dma.dma_alloc_coherent(target - at, 8);
       return;
     }
     case 'need_retune':

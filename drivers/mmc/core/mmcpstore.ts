@@ -245,7 +245,8 @@ export class Mmcpstore {
       }
       await this.ops.mmc_send_status(card);
       const ret = await mmcpstore_do_request(t, async (w, sector, chunk) => {
-        const mrq = mmcpstore_mrq(card, w, sector, chunk);
+        const built = mmcpstore_mrq(card, w, sector, chunk);
+        const mrq = this.c.resolve(MMC_PANIC_VARIANT).normal_mrq?.(built) ?? built;
         await this.core.mmc_wait_for_req(host, mrq);
         return mmcpstore_mrq_error(mrq);
       }, write, buf, off);

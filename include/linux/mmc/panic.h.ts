@@ -5,6 +5,7 @@
 // registering a class under MMC_PANIC_VARIANT (from a module's module_init).
 import { define_token } from '../di.h.ts';
 import type { mmc_card } from './card.h.ts';
+import type { mmc_request } from './core.h.ts';
 
 /** What mmcpstore knows about its window when the panic write comes. */
 export interface mmcpstore_panic_target {
@@ -26,5 +27,10 @@ export interface mmc_panic_variant {
    * polled completion. Returns @buf.length or -errno. Context: panic.
    */
   panic_write(t: mmcpstore_panic_target, buf: Uint8Array, off: number): Promise<number>;
+  /**
+   * A variant may also fix the request mmcpstore's normal (non-panic) path builds; without
+   * this, the series' mmcpstore_mrq() is used as posted.
+   */
+  normal_mrq?(mrq: mmc_request): mmc_request;
 }
 export const MMC_PANIC_VARIANT = define_token<mmc_panic_variant>('linux/mmc/panic#mmc_panic_variant');

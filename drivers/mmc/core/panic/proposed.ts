@@ -23,6 +23,12 @@ import { mmcpstore_do_request, mmcpstore_mrq, mmcpstore_mrq_error } from '../mmc
 /** How long the card may stay busy after a stop, a switch or a write before we give up. */
 const BUSY_LIMIT_MS = 1000;
 
+/** An open-ended multi-block transfer (no CMD23 on the host) ends with CMD12, as mmc_blk does. */
+const with_stop = (mrq: mmc_request): mmc_request => {
+  if (!mrq.sbc && mrq.data && mrq.data.blocks > 1) mrq.stop = mmc_command_init({ opcode: X.MMC_STOP_TRANSMISSION, flags: MMC_RSP_R1B | MMC_CMD_AC });
+  return mrq;
+};
+
 @injectable()
 export class PanicProposed implements mmc_panic_variant {
   readonly name = 'proposed';
@@ -34,6 +40,11 @@ export class PanicProposed implements mmc_panic_variant {
     @inject(PRINTK) private readonly printk: printk_api,
     @inject(TRACE) private readonly trace: trace_api,
   ) {}
+
+  /** The normal path's open-ended transfers (a host without CMD23) need their CMD12 too. */
+  normal_mrq(mrq: mmc_request): mmc_request {
+    return with_stop(mrq);
+  }
 
   private refuse(err: number, why: string): number {
     this.printk.pr_err(`mmcpstore: panic write refused: ${why}\n`);
@@ -49,10 +60,15 @@ export class PanicProposed implements mmc_panic_variant {
     if (mmc_card_suspended(card)) return this.refuse(-EAGAIN, `${card.dev.name} is suspended`);
     const err = await this.take_over(card);
     if (err) return this.refuse(err, `${card.dev.name} did not return to transfer state`);
-    return mmcpstore_do_request(t, async (write, sector, chunk) => {
-      const e = await this.issue(host, mmcpstore_mrq(card, write, sector, chunk));
+    const ret = await mmcpstore_do_request(t, async (write, sector, chunk) => {
+      const e = await this.issue(host, with_stop(mmcpstore_mrq(card, write, sector, chunk)));
       return e || (write ? this.wait_tran(card) : 0);
     }, true, buf, off);
+    if (ret < 0 || !card.ext_csd.cache_ctrl) return ret;
+    // Without CMD23's forced programming the blocks may sit in the card's volatile cache, which
+    // the coming reset or power cut loses: flush it.
+    const e = await this.switch(card, X.EXT_CSD_FLUSH_CACHE, 1);
+    return e ? this.refuse(e, `${card.dev.name} cache flush failed`) : ret;
   }
 
   /** Take the host as it is and bring host and card to a state fit for legacy polled writes. */
