@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // tools/run-scenario: the main job. Runs scenarios (default: the catalogue in scenarios/) on a
-// host with a panic variant and prints what happened, as a table, a matrix, JSON or JUnit;
-// --board boots a board and prints its kernel log instead.
+// host with a panic variant and prints what happened, as a table, a matrix, JSON, JUnit or an
+// HTML page; --board boots a board and prints its kernel log instead.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,6 +11,7 @@ import { load_scenarios } from './scenario/load.ts';
 import { MATRIX_HOSTS, MATRIX_VARIANTS, plan_runs } from './scenario/plan.ts';
 import { check_report } from './scenario/report-schema.ts';
 import { format_junit, format_matrix, format_replay, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
+import { format_html } from './scenario/html.ts';
 import { explore_planned, run_planned, type batch_options, type progress } from './scenario/batch.ts';
 import { format_exploration } from './scenario/explore.ts';
 import { check_image_dir } from './scenario/images.ts';
@@ -26,6 +27,7 @@ Examples:
   $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
   $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
   $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
+  $ tools/run-scenario --matrix --html report.html  the grid, logs and timelines in one page
   $ tools/run-scenario scenarios/S05-multiblock-write-data-phase.json --explore
   $ tools/run-scenario scenarios/S05-multiblock-write-data-phase.json --replay 9
   $ tools/run-scenario --board boards/default.json  boot a board and print its kernel log
@@ -62,6 +64,7 @@ interface options {
   matrix?: boolean;
   json?: boolean;
   junit?: string;
+  html?: string;
   shard?: { k: number; n: number };
   merge?: boolean;
   explore?: boolean;
@@ -99,7 +102,7 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     seed: o.seed,
     ...(o.shard ? { shard: o.shard } : {}),
     ...(progress ? { progress } : {}),
-    ...(o.trace ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
+    ...(o.trace || o.html ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
     ...(o.keepImages ? { keep_images: o.keepImages } : {}),
   };
   if (o.replay !== undefined) {
@@ -116,6 +119,9 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
   }
   return make_report(await run_planned(runs, batch), skipped);
 };
+
+/** The report as it would be without the traces that --html alone asked for. */
+const without_traces = (r: run_report): run_report => ({ ...r, runs: r.runs.map(({ trace: _, ...run }) => run) });
 
 const read_reports = (files: readonly string[]): run_report => {
   if (!files.length) throw new UsageError(['--merge needs the --json reports to merge']);
@@ -136,6 +142,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--matrix', 'every scenario x every host x every variant, printed as a grid')
     .option('--json', 'print the report as JSON (what --merge reads)')
     .option('--junit <file>', 'also write the report as JUnit XML')
+    .option('--html <file>', "also write the report as one self-contained HTML page: the grid, each run's logs and timeline (records traces)")
     .option('--shard <K/N>', 'run only the K-th of N equal parts of the runs (or of the exploration points)', shard_arg)
     .option('--merge', 'combine the --json reports given as paths instead of running')
     .option('--explore', "panic at every yield point of each scenario's workload and print the histogram of outcomes")
@@ -143,7 +150,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--sample <n>', 'with --explore: a sample of N points drawn with --seed', count_arg)
     .option('--replay <point>', 're-run one exploration point and print its log', count_arg)
     .option('--trace <file>', 'write the runs as Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev or chrome://tracing)')
-    .option('--trace-mmio', 'with --trace: register accesses too')
+    .option('--trace-mmio', 'with --trace or --html: register accesses too')
     .option('--keep-images <dir>', "save each run's final card (user area and boot partitions as raw images) in DIR")
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
@@ -161,15 +168,16 @@ const main = async (argv: readonly string[]): Promise<void> => {
   }
   if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
   if (o.keepImages) check_image_dir(o.keepImages);
-  if (o.traceMmio && !o.trace) throw new UsageError(['--trace-mmio goes with --trace FILE']);
+  if (o.traceMmio && !o.trace && !o.html) throw new UsageError(['--trace-mmio goes with --trace FILE or --html FILE']);
   if (o.trace && o.merge) throw new UsageError(['--trace records runs; --merge runs none']);
   if ((o.every || o.sample) && !o.explore) throw new UsageError(['--every and --sample go with --explore']);
   if (o.every && o.sample) throw new UsageError(['--every and --sample: choose one']);
   if (o.explore && o.replay !== undefined) throw new UsageError(['--explore and --replay: choose one']);
   const report = o.merge ? read_reports(program.args) : await run_scenarios(program.args, o);
   if (o.junit) writeFileSync(o.junit, format_junit(report));
+  if (o.html) writeFileSync(o.html, format_html(report, `tools/run-scenario ${argv.join(' ')}`));
   if (o.trace) writeFileSync(o.trace, JSON.stringify(trace_file(report.runs.flatMap((r, i) => (r.trace ?? []).map((e) => ({ ...e, pid: i + 1 }))), argv.join(' '))));
-  if (o.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify(o.html && !o.trace && !o.merge ? without_traces(report) : report, null, 1) + '\n');
   else if (o.replay !== undefined) process.stdout.write(format_replay(report));
   else if (o.explore) process.stdout.write(format_exploration(report));
   else process.stdout.write(o.matrix ? format_matrix(report) : format_table(report));
