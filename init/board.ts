@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // A board description: the device tree of a simulated machine (CPUs, command line, devices).
 // Validated with a JSON Schema so a bad board file is named field by field.
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { GLUE } from './glue/index.ts';
 
 export interface board_device {
@@ -43,18 +43,20 @@ const SCHEMA = {
 
 const validate = new Ajv({ allErrors: true, discriminator: true }).compile(SCHEMA);
 
+/** An ajv error's message with what it is about: the unknown property, or the allowed values. */
+export const ajv_message = (e: ErrorObject): string => {
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` '${String(e.params['additionalProperty'])}'`
+      : e.keyword === 'enum'
+        ? `: ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+        : '';
+  return `${e.message}${extra}`;
+};
+
 /** The board if @value is a valid description, else one message per problem, each naming its path. */
 export const check_board = (value: unknown): { ok: true; board: board } | { ok: false; errors: string[] } => {
   if (validate(value)) return { ok: true, board: value as board };
-  const errors = (validate.errors ?? []).map((e) => {
-    const where = 'board' + e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? ` '${String(e.params['additionalProperty'])}'`
-        : e.keyword === 'enum'
-          ? `: ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-          : '';
-    return `${where}: ${e.message}${extra}`;
-  });
+  const errors = (validate.errors ?? []).map((e) => `board${e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${ajv_message(e)}`);
   return { ok: false, errors };
 };

@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
 import { SDHCI_SCHEMA } from '../../init/glue/sdhci.ts';
+import { ajv_message } from '../../init/board.ts';
 
 export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
 export type outcome = (typeof OUTCOMES)[number];
@@ -178,15 +179,7 @@ export const check_scenario = (v: unknown): { ok: true; scenario: scenario } | {
   const errors = (validate.errors ?? []).filter((e) => !['oneOf', 'anyOf', 'discriminator'].includes(e.keyword));
   return {
     ok: false,
-    errors: [...new Set(errors.map((e) => {
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? ` '${String(e.params['additionalProperty'])}'`
-          : e.keyword === 'enum'
-            ? `: ${(e.params['allowedValues'] as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`
-            : '';
-      return `${e.instancePath || '/'}: ${e.message}${extra}`;
-    }))],
+    errors: [...new Set(errors.map((e) => `${e.instancePath || '/'}: ${ajv_message(e)}`))],
   };
 };
 

@@ -3,7 +3,8 @@
 // a chosen panic variant, pmsg and console zones; and the crash workload of the issue.
 import { PANIC } from '../../include/linux/panic.h.ts';
 import { PRINTK } from '../../include/linux/printk.h.ts';
-import { PSTORE_FRONTENDS, PSTOREFS } from '../../include/linux/pstore.h.ts';
+import { expect } from 'vitest';
+import { PSTORE_FRONTENDS, PSTOREFS, type pstorefs_api } from '../../include/linux/pstore.h.ts';
 import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import type { Machine } from '../../init/machine.ts';
 import { boot_mmc_machine, type mmc_machine_options } from './mmc.ts';
@@ -48,3 +49,15 @@ export const crash = async (m: Machine, tag: string, o: { pmsg?: boolean } = {})
 export const mmcpstore_of = (m: Machine): Mmcpstore => m.resolve(Mmcpstore);
 
 export const text = (b: Uint8Array | null): string => new TextDecoder().decode(b ?? new Uint8Array());
+
+/** What the next boot must show of crash(m, @tag): its dmesg, pmsg and console records. */
+export const expect_crash_records = (fs: pstorefs_api, tag: string): void => {
+  expect(fs.readdir().map((f) => f.name).sort()).toEqual(['console-pstore_blk-0', 'dmesg-pstore_blk-0', 'pmsg-pstore_blk-0']);
+  const dmesg = text(fs.read('dmesg-pstore_blk-0'));
+  expect(dmesg.startsWith('Panic#1 Part1\n')).toBe(true);
+  expect(dmesg).toMatch(new RegExp(`<6>\\[ *\\d+\\.\\d{6}\\] ${tag}: hello from cpu0\\n`));
+  expect(dmesg).toMatch(new RegExp(`<6>\\[ *\\d+\\.\\d{6}\\] ${tag}: hello from cpu1\\n`));
+  expect(dmesg).toContain(`Kernel panic - not syncing: ${tag} crash`);
+  expect(text(fs.read('pmsg-pstore_blk-0'))).toBe(`${tag}: pmsg\n`);
+  expect(text(fs.read('console-pstore_blk-0'))).toContain(`${tag}: hello from cpu1`);
+};

@@ -4,7 +4,7 @@
 // research expects it to work: ADMA2 with Auto-CMD23 (by hand is S7, PIO is S8).
 import { describe, expect, it } from 'vitest';
 import { PSTOREFS } from '../../../../include/linux/pstore.h.ts';
-import { crash, mmcpstore_of, pstore_ready, text } from '../../mmcpstore.ts';
+import { crash, expect_crash_records, mmcpstore_of, pstore_ready } from '../../mmcpstore.ts';
 import { SDHCI_MODES, boot_sdhci_pstore_machine } from '../../sdhci.ts';
 
 const RUNS: Array<[variant: string, mode: string, manual: boolean]> = [
@@ -26,15 +26,7 @@ describe('mmcpstore end to end on the sdhci host', () => {
       expect(panics.length).toBeGreaterThan(0);
       for (const p of panics) expect(p.ret).toBe(p.size);
 
-      const fs = (await pstore_ready(await m.reboot())).resolve(PSTOREFS);
-      expect(fs.readdir().map((f) => f.name).sort()).toEqual(['console-pstore_blk-0', 'dmesg-pstore_blk-0', 'pmsg-pstore_blk-0']);
-      const dmesg = text(fs.read('dmesg-pstore_blk-0'));
-      expect(dmesg.startsWith('Panic#1 Part1\n')).toBe(true);
-      expect(dmesg).toMatch(/<6>\[ *\d+\.\d{6}\] first: hello from cpu0\n/);
-      expect(dmesg).toMatch(/<6>\[ *\d+\.\d{6}\] first: hello from cpu1\n/);
-      expect(dmesg).toContain('Kernel panic - not syncing: first crash');
-      expect(text(fs.read('pmsg-pstore_blk-0'))).toBe('first: pmsg\n');
-      expect(text(fs.read('console-pstore_blk-0'))).toContain('first: hello from cpu1');
+      expect_crash_records((await pstore_ready(await m.reboot())).resolve(PSTOREFS), 'first');
     }, 30_000);
   }
 });
