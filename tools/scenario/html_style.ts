@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The look of the --html page: a colour and a short label per outcome class (greens to purples
 // by how bad the loss is), and the page's stylesheet, inlined.
-import type { outcome } from './schema.ts';
+import { OUTCOME_SHORT, type outcome } from './schema.ts';
 
 export interface outcome_style {
   readonly short: string;
@@ -10,18 +10,22 @@ export interface outcome_style {
 }
 
 /** In legend order: kept, declined, damaged, lost, hung or broken. */
-export const OUTCOME_STYLE: Readonly<Record<outcome | 'ERROR', outcome_style>> = {
-  RECOVERED: { short: 'REC', bg: '#2e7d32', fg: '#fff' },
-  REFUSED: { short: 'REFUSED', bg: '#546e7a', fg: '#fff' },
-  MISMATCH: { short: 'MISM', bg: '#f9a825', fg: '#000' },
-  LOST: { short: 'LOST', bg: '#ef6c00', fg: '#fff' },
-  SILENT_LOSS: { short: 'SILENT', bg: '#d84315', fg: '#fff' },
-  TIMEOUT: { short: 'TMOUT', bg: '#c62828', fg: '#fff' },
-  DEADLOCK: { short: 'DEADLK', bg: '#880e4f', fg: '#fff' },
-  SLEEP_IN_ATOMIC: { short: 'SLEEP', bg: '#6a1b9a', fg: '#fff' },
-  CORRUPTION: { short: 'CORRUPT', bg: '#311b92', fg: '#fff' },
-  ERROR: { short: 'ERROR', bg: '#000', fg: '#fff' },
+const COLOURS: Readonly<Record<outcome | 'ERROR', Omit<outcome_style, 'short'>>> = {
+  RECOVERED: { bg: '#2e7d32', fg: '#fff' },
+  REFUSED: { bg: '#546e7a', fg: '#fff' },
+  MISMATCH: { bg: '#f9a825', fg: '#000' },
+  LOST: { bg: '#ef6c00', fg: '#fff' },
+  SILENT_LOSS: { bg: '#d84315', fg: '#fff' },
+  TIMEOUT: { bg: '#c62828', fg: '#fff' },
+  DEADLOCK: { bg: '#880e4f', fg: '#fff' },
+  SLEEP_IN_ATOMIC: { bg: '#6a1b9a', fg: '#fff' },
+  CORRUPTION: { bg: '#311b92', fg: '#fff' },
+  ERROR: { bg: '#000', fg: '#fff' },
 };
+
+export const OUTCOME_STYLE = Object.fromEntries(
+  Object.entries(COLOURS).map(([k, c]) => [k, { short: OUTCOME_SHORT[k as outcome | 'ERROR'], ...c }]),
+) as Readonly<Record<outcome | 'ERROR', outcome_style>>;
 
 const outcome_classes = Object.entries(OUTCOME_STYLE)
   .map(([k, s]) => `.o-${k} { background: ${s.bg}; color: ${s.fg}; }`)

@@ -3,6 +3,7 @@
 // matrix grid, the JSON report (which --merge combines across shards) and JUnit XML for CI.
 import type { skipped_run } from './plan.ts';
 import type { run_result } from './run.ts';
+import { OUTCOME_SHORT } from './schema.ts';
 
 /** A run with its place in the plan (merged shards come back in order), its file and --variant. */
 export type report_run = run_result & { readonly index: number; readonly file: string; readonly variant_arg: string };
@@ -47,18 +48,6 @@ export const format_table = (r: run_report): string => {
   return out + summary(r);
 };
 
-const SHORT: Record<string, string> = {
-  RECOVERED: 'REC',
-  LOST: 'LOST',
-  SILENT_LOSS: 'SILENT',
-  MISMATCH: 'MISM',
-  DEADLOCK: 'DEADLK',
-  SLEEP_IN_ATOMIC: 'SLEEP',
-  TIMEOUT: 'TMOUT',
-  CORRUPTION: 'CORRUPT',
-  REFUSED: 'REFUSED',
-  ERROR: 'ERROR',
-};
 
 /** One row per scenario, one column per host and variant; * marks an outcome the scenario did not expect. */
 export const format_matrix = (r: run_report): string => {
@@ -70,11 +59,11 @@ export const format_matrix = (r: run_report): string => {
       name,
       ...cols.map((col) => {
         const x = r.runs.find((y) => y.scenario === name && `${y.host}/${y.variant}` === col);
-        return x ? SHORT[x.outcome]! + (x.failures.length ? '*' : '') : '·';
+        return x ? OUTCOME_SHORT[x.outcome] + (x.failures.length ? '*' : '') : '·';
       }),
     ]);
   }
-  const legend = Object.entries(SHORT).map(([k, v]) => `${v}=${k}`).join(' ');
+  const legend = Object.entries(OUTCOME_SHORT).map(([k, v]) => `${v}=${k}`).join(' ');
   return columns(rows) + `\n${legend}; * = not what the scenario expects; · = not run\n` + summary(r);
 };
 

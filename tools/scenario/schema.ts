@@ -8,6 +8,19 @@ import { ajv_message } from '../../init/board.ts';
 
 export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
 export type outcome = (typeof OUTCOMES)[number];
+/** Labels for grids, ERROR (a run that could not be carried out) included. */
+export const OUTCOME_SHORT: Readonly<Record<outcome | 'ERROR', string>> = {
+  RECOVERED: 'REC',
+  LOST: 'LOST',
+  SILENT_LOSS: 'SILENT',
+  MISMATCH: 'MISM',
+  DEADLOCK: 'DEADLK',
+  SLEEP_IN_ATOMIC: 'SLEEP',
+  TIMEOUT: 'TMOUT',
+  CORRUPTION: 'CORRUPT',
+  REFUSED: 'REFUSED',
+  ERROR: 'ERROR',
+};
 export const VARIANTS = ['v4', 'v5', 'proposed'] as const;
 export const HOSTS = ['mock', 'sdhci', 'serial'] as const;
 export type host_kind = (typeof HOSTS)[number];
