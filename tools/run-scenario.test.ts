@@ -113,6 +113,17 @@ describe('tools/run-scenario', () => {
     expect(text).toContain('Kernel panic - not syncing: S01: Kernel panic - not syncing');
   }, 30_000);
 
+  it('gives the same report on two worker threads as on one', () => {
+    const files = ['S01-idle', 'S04-sdhci-host-lock-held', 'S05-multiblock-write-data-phase', 'S12-system-suspend-window'].map((f) => `${ROOT}scenarios/${f}.json`);
+    const one = run(...files, '--host', 'sdhci', '--json');
+    const two = run(...files, '--host', 'sdhci', '--json', '--jobs', '2');
+    expect(two.stderr).toBe('');
+    expect(JSON.parse(two.stdout).runs).toHaveLength(4);
+    expect(two.stdout).toBe(one.stdout);
+    const explore = (...more: string[]) => run(files[2]!, '--explore', '--every', '7', '--json', ...more).stdout;
+    expect(explore('--jobs', '2')).toBe(explore());
+  }, 60_000);
+
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
       writeFileSync(join(dir, name), body);

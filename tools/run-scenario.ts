@@ -74,6 +74,7 @@ interface options {
   trace?: string;
   traceMmio?: boolean;
   keepImages?: string;
+  jobs?: number;
   board?: string;
   config?: string;
   cmdline: string;
@@ -104,6 +105,7 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     ...(progress ? { progress } : {}),
     ...(o.trace || o.html ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
     ...(o.keepImages ? { keep_images: o.keepImages } : {}),
+    ...(o.jobs ? { jobs: o.jobs } : {}),
   };
   if (o.replay !== undefined) {
     if (runs.length !== 1) throw new UsageError([`--replay re-runs one point of one run; this asks for ${runs.length} runs (give one scenario file)`]);
@@ -151,6 +153,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--replay <point>', 're-run one exploration point and print its log', count_arg)
     .option('--trace <file>', 'write the runs as Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev or chrome://tracing)')
     .option('--trace-mmio', 'with --trace or --html: register accesses too')
+    .option('--jobs <n>', 'run on N worker threads of this machine', count_arg)
     .option('--keep-images <dir>', "save each run's final card (user area and boot partitions as raw images) in DIR")
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
