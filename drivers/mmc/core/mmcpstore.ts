@@ -232,12 +232,17 @@ export class Mmcpstore {
     if (off < 0 || off + buf.length > t.size) return -EINVAL;
     const card = t.card;
     const host = card.host;
+    const variant = this.c.resolve(MMC_PANIC_VARIANT);
     await this.mx.mutex_lock(this.lock);
-    await this.core.mmc_claim_host(host);
+    if (variant.normal_gets_card) await this.core.mmc_get_card(card, null);
+    else await this.core.mmc_claim_host(host);
     try {
       const reenable_cmdq = card.ext_csd.cmdq_en;
       if (reenable_cmdq) await this.attach.mmc_cmdq_switch(card, false);
-      if (card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK) {
+      if (variant.normal_to_user) {
+        const err = await variant.normal_to_user(card);
+        if (err) return err;
+      } else if (card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK) {
         const part_config = card.ext_csd.part_config & ~X.EXT_CSD_PART_CONFIG_ACC_MASK;
         const err = await this.ops.mmc_switch(card, X.EXT_CSD_CMD_SET_NORMAL, X.EXT_CSD_PART_CONFIG, part_config, card.ext_csd.part_time);
         if (err) return err;
@@ -246,14 +251,15 @@ export class Mmcpstore {
       await this.ops.mmc_send_status(card);
       const ret = await mmcpstore_do_request(t, async (w, sector, chunk) => {
         const built = mmcpstore_mrq(card, w, sector, chunk);
-        const mrq = this.c.resolve(MMC_PANIC_VARIANT).normal_mrq?.(built) ?? built;
+        const mrq = variant.normal_mrq?.(built) ?? built;
         await this.core.mmc_wait_for_req(host, mrq);
         return mmcpstore_mrq_error(mrq);
       }, write, buf, off);
       if (reenable_cmdq) await this.attach.mmc_cmdq_switch(card, true);
       return ret;
     } finally {
-      await this.core.mmc_release_host(host);
+      if (variant.normal_gets_card) await this.core.mmc_put_card(card, null);
+      else await this.core.mmc_release_host(host);
       this.mx.mutex_unlock(this.lock);
     }
   }

@@ -32,5 +32,15 @@ export interface mmc_panic_variant {
    * this, the series' mmcpstore_mrq() is used as posted.
    */
   normal_mrq?(mrq: mmc_request): mmc_request;
+  /**
+   * How the normal path gets the card to its user area; without this, the series' bare CMD6
+   * (which leaves mmcblk's part_curr stale) is used as posted.
+   */
+  normal_to_user?(card: mmc_card): Promise<number>;
+  /**
+   * Whether the normal path resumes the card (mmc_get_card()/mmc_put_card()) rather than only
+   * claiming the host as the series does, which cannot reach a card runtime-suspended off.
+   */
+  readonly normal_gets_card?: boolean;
 }
 export const MMC_PANIC_VARIANT = define_token<mmc_panic_variant>('linux/mmc/panic#mmc_panic_variant');

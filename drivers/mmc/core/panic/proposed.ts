@@ -17,6 +17,7 @@ import { PM_RUNTIME, type pm_runtime_api } from '../../../../include/linux/pm_ru
 import { PRINTK, type printk_api } from '../../../../include/linux/printk.h.ts';
 import { SCHED, type sched_api } from '../../../../include/linux/sched.h.ts';
 import { TRACE, type trace_api } from '../../../../include/linux/trace.h.ts';
+import { MmcBlock } from '../block.ts';
 import { mmc_hostname } from '../core.h.ts';
 import { mmcpstore_do_request, mmcpstore_mrq, mmcpstore_mrq_error } from '../mmcpstore_req.ts';
 
@@ -39,7 +40,16 @@ export class PanicProposed implements mmc_panic_variant {
     @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
     @inject(PRINTK) private readonly printk: printk_api,
     @inject(TRACE) private readonly trace: trace_api,
+    @inject(MmcBlock) private readonly blk: MmcBlock,
   ) {}
+
+  /** The normal path resumes a runtime-suspended card (MMC_CAP_AGGRESSIVE_PM powers it off). */
+  readonly normal_gets_card = true;
+
+  /** The normal path switches through mmcblk, so that its part_curr follows (S18). */
+  normal_to_user(card: mmc_card): Promise<number> {
+    return this.blk.mmc_blk_part_switch(card, 0);
+  }
 
   /** The normal path's open-ended transfers (a host without CMD23) need their CMD12 too. */
   normal_mrq(mrq: mmc_request): mmc_request {
