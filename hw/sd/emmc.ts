@@ -44,7 +44,16 @@ export class EmmcCard implements SdCard {
     c.powerUpAt = on ? c.now + c.cfg.timing.powerUpNs : 0;
   }
 
+  /** Told after every command and data transfer the card takes (a tool watching for a phase). */
+  observer: (() => void) | null = null;
+
   command(index: number, arg: number): SdResponse {
+    const r = this.decode(index, arg);
+    this.observer?.();
+    return r;
+  }
+
+  private decode(index: number, arg: number): SdResponse {
     const c = this.core;
     if (!c.powered || c.state === 'inactive') return NO_RESPONSE;
     if (!Number.isInteger(index) || index < 0 || index > 63) {
@@ -103,11 +112,15 @@ export class EmmcCard implements SdCard {
   }
 
   readData(dst: Uint8Array): number {
-    return readData(this.core, dst);
+    const n = readData(this.core, dst);
+    this.observer?.();
+    return n;
   }
 
   writeData(src: Uint8Array): number {
-    return writeData(this.core, src);
+    const n = writeData(this.core, src);
+    this.observer?.();
+    return n;
   }
 
   get busy(): boolean {
@@ -124,12 +137,17 @@ export class EmmcCard implements SdCard {
     return c.limits.taacNs + Math.ceil((c.cfg.timing.nsacClocks / MODE_HZ[c.modes.hsTiming & 3]!) * 1e9);
   }
 
-  /** The device state now (for traces and tests; a host learns it from R1). */
   /** Whether the card has power (setPower). */
   get powered(): boolean {
     return this.core.powered;
   }
 
+  /** Whether a CMD23 block count waits for the read or write it applies to (for traces and tests). */
+  get blockCountPending(): boolean {
+    return this.core.blockCount !== null;
+  }
+
+  /** The device state now (for traces and tests; a host learns it from R1). */
   get state(): EmmcStateName {
     this.core.settle();
     return this.core.state;

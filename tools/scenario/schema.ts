@@ -24,8 +24,12 @@ export const OUTCOME_SHORT: Readonly<Record<outcome | 'ERROR', string>> = {
 export const VARIANTS = ['v4', 'v5', 'proposed'] as const;
 export const HOSTS = ['mock', 'sdhci', 'serial'] as const;
 export type host_kind = (typeof HOSTS)[number];
-/** Card states a step can wait for: the named phases of a request in flight. */
-export const CARD_PHASES = ['tran', 'data', 'rcv', 'prg', 'sleep'] as const;
+/**
+ * What a step can wait for the card to be in: a JEDEC state (data: a read's data phase, rcv: a
+ * write's, prg: programming), busy (DAT0 low: programming, or an R1B command such as a CMD6
+ * switch or a cache flush), or cmd23 (CMD23 received, its read or write not yet).
+ */
+export const CARD_PHASES = ['tran', 'data', 'rcv', 'prg', 'sleep', 'busy', 'cmd23'] as const;
 
 const cpu = { type: 'integer', minimum: 0, maximum: 63 } as const;
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;

@@ -186,12 +186,22 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       await c.run(c.m.now + 1 * MS);
       return;
     case 'wait_for': {
-      // Run in 1 µs slices until the card is in the phase (a request in flight stops there).
+      // Run until the card is in the phase: a request in flight stops there.
       const model = card_model_of(m);
       const until = m.now + (s.timeout_ms ?? 1000) * MS;
-      while (model.state !== s.phase) {
-        if (m.now >= until) throw new Error(`wait_for: the card never reached ${s.phase} (it is in ${model.state})`);
-        await c.run(c.m.now + 1000);
+      const there = (): boolean => (s.phase === 'busy' ? model.busy : s.phase === 'cmd23' ? model.blockCountPending : model.state === s.phase);
+      // Phases that begin with a command or a block stop the machine right there; those that
+      // begin as time passes (busy ending) are polled.
+      model.observer = () => {
+        if (there()) m.sched.pause();
+      };
+      try {
+        while (!there()) {
+          if (m.now >= until) throw new Error(`wait_for: the card never reached ${s.phase} (it is in ${model.state})`);
+          await c.run(c.m.now + 1000);
+        }
+      } finally {
+        model.observer = null;
       }
       return;
     }
