@@ -35,6 +35,11 @@ describe('tools/run-scenario', () => {
     const r = run(file);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('FAIL wrong on mock with v5: outcome RECOVERED (the record came back intact), expected LOST\n');
+    const counted = join(dir, 'counted.json');
+    writeFileSync(counted, JSON.stringify({ ...JSON.parse(scenario('counted', { v5: 'RECOVERED' })), expect: { outcome: { v5: 'RECOVERED' }, counters: { panic_writes: { max: 1 }, writes_outside_window: 0 } } }));
+    const c = run(counted);
+    expect(c.status).toBe(1);
+    expect(c.stdout).toMatch(/FAIL counted on mock with v5: counter panic_writes is [2-9], expected 0\.\.1\n/);
 
     // A variant of the user's that declines every panic write (-EBUSY, nothing logged): the record is lost.
     const variant = join(dir, 'decline.mts');

@@ -31,8 +31,24 @@ export interface run_evidence {
 
 const HANG = new Set(['spinlock_lockup', 'spinlock_recursion', 'hard_lockup', 'soft_lockup', 'livelock']);
 
+/** Card writes after the panic outside the window, the tail of requests already in flight excepted. */
+const strays = (e: run_evidence): readonly card_write[] => e.audit.outside.filter((w) => !e.in_flight.some((r) => inside(w, r)));
+
+/** What expectations can count (expect.counters). */
+export const COUNTERS = ['panic_writes', 'panic_write_errors', 'card_writes_after_panic', 'writes_outside_window', 'misdirected_writes', 'kernel_reports'] as const;
+export type counter = (typeof COUNTERS)[number];
+
+export const count = (e: run_evidence): Record<counter, number> => ({
+  panic_writes: e.panic_log.length,
+  panic_write_errors: e.panic_log.filter((p) => p.ret < 0).length,
+  card_writes_after_panic: e.audit.writes.length,
+  writes_outside_window: strays(e).length,
+  misdirected_writes: e.misdirected.length,
+  kernel_reports: e.reports.length,
+});
+
 export const classify = (e: run_evidence): { outcome: outcome; why: string } => {
-  const stray = e.audit.outside.filter((w) => !e.in_flight.some((r) => inside(w, r)));
+  const stray = strays(e);
   if (stray.length) {
     const w = stray[0]!;
     return { outcome: 'CORRUPTION', why: `wrote ${w.length} bytes at ${w.part}+${w.offset}, outside the pstore window` };

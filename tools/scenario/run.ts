@@ -10,7 +10,7 @@ import { Machine } from '../../init/machine.ts';
 import { Tracer } from '../../kernel/trace/trace.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
 import { scenario_board, scenario_config } from './board.ts';
-import { classify } from './outcome.ts';
+import { classify, count, type counter } from './outcome.ts';
 import { expected_outcome_of, type host_kind, type outcome, type scenario } from './schema.ts';
 import { image_name, save_card_images } from './images.ts';
 import { run_trace_events, type trace_event } from './trace.ts';
@@ -42,6 +42,8 @@ export interface run_result {
   readonly failures: readonly string[];
   /** Simulated time spent in panic_write, summed over the calls, ms; null without a call. */
   readonly panic_write_ms: number | null;
+  /** What happened, counted (expect.counters checks them). */
+  readonly counters: Record<counter, number> | null;
   readonly dmesg: string;
   /** The log of the boot after the crash. */
   readonly next_dmesg: string;
@@ -146,7 +148,7 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
   const panic_log = crashed.container.isRegistered(Mmcpstore) ? crashed.resolve(Mmcpstore).panic_log : [];
   const audit = crashed.panic_audit();
   const since = audit.panic_time ?? Infinity;
-  const verdict = classify({
+  const evidence = {
     audit,
     in_flight: c.in_flight_at_crash,
     misdirected: c.misdirected,
@@ -156,7 +158,9 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
     recovered,
     marker: c.marker!,
     expected_lines: c.lines,
-  });
+  };
+  const verdict = classify(evidence);
+  const counters = count(evidence);
 
   const label = variant_label(variant);
   const expected = expected_outcome_of(s, label, o.host);
@@ -172,6 +176,12 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
     else if (have && f.matches && !new RegExp(f.matches, 'm').test(text(f.name))) failures.push(`${f.name} does not match /${f.matches}/`);
   }
   for (const want of s.expect.dmesg_contains ?? []) if (!crashed.dmesg().includes(want)) failures.push(`the log lacks "${want}"`);
+  for (const [name, want] of Object.entries(s.expect.counters ?? {})) {
+    const have = counters[name as counter];
+    const { min, max } = typeof want === 'number' ? { min: want, max: want } : want;
+    if ((min !== undefined && have < min) || (max !== undefined && have > max))
+      failures.push(`counter ${name} is ${have}, expected ${min === max ? min : `${min ?? 0}..${max ?? '∞'}`}`);
+  }
   const max = s.expect.max_panic_write_ms;
   if (max !== undefined && panic_write_ms !== null && panic_write_ms > max) failures.push(`panic_write took ${panic_write_ms.toFixed(1)} ms, more than ${max} ms`);
 
@@ -185,6 +195,7 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
     expected,
     failures,
     panic_write_ms,
+    counters,
     dmesg: crashed.dmesg(),
     next_dmesg: next.dmesg(),
     ...(o.point !== undefined ? { point: o.point } : {}),
@@ -209,6 +220,7 @@ export const run_or_error = async (s: scenario, o: run_options): Promise<run_res
       expected: expected_outcome_of(s, variant_label(o.variant), o.host),
       failures: [`the run failed: ${why}`],
       panic_write_ms: null,
+      counters: null,
       dmesg: '',
       next_dmesg: '',
       ...(o.point !== undefined ? { point: o.point } : {}),

@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
 import { SDHCI_SCHEMA } from '../../init/glue/sdhci.ts';
+import { COUNTERS, type counter } from './outcome.ts';
 import { ajv_message } from '../../init/board.ts';
 
 export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
@@ -123,6 +124,11 @@ export const SCENARIO_SCHEMA = {
         },
         dmesg_contains: { type: 'array', items: text },
         max_panic_write_ms: { type: 'number', minimum: 0 },
+        counters: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(COUNTERS.map((k) => [k, { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'object', additionalProperties: false, minProperties: 1, properties: { min: { type: 'integer', minimum: 0 }, max: { type: 'integer', minimum: 0 } } }] }])),
+        },
       },
     },
   },
@@ -173,6 +179,7 @@ export interface scenario {
     files?: ReadonlyArray<{ name: string; matches?: string; absent?: boolean }>;
     dmesg_contains?: readonly string[];
     max_panic_write_ms?: number;
+    counters?: Partial<Record<counter, number | { min?: number; max?: number }>>;
   };
 }
 
