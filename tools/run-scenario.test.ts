@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { write_mbr } from './lib/mkdisk.ts';
+import { make_image } from './testing/mmc.ts';
 import { openFileHandle } from './lib/node-file.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -116,6 +118,26 @@ describe('tools/run-scenario', () => {
     expect(read.status).toBe(0);
     const text = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('');
     expect(text).toContain('Kernel panic - not syncing: S01: Kernel panic - not syncing');
+  }, 30_000);
+
+  it('starts from a card image the scenario names, through a copy-on-write overlay: the file is never written', () => {
+    const img = join(dir, 'lab.img');
+    make_image(img, 256 * 2 ** 20, [
+      { name: 'boot', size: '64MiB' },
+      { name: 'rootfs', size: '128MiB' },
+      { name: 'pstore', size: '4MiB' },
+    ]);
+    const before = createHash('sha256').update(readFileSync(img)).digest('hex');
+    const file = join(dir, 'on-image.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(scenario('on-image', { v5: 'RECOVERED' })), board: { card: { image: 'lab.img' } } }));
+    const r = run(file, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).runs[0].dmesg).toContain('mmcblk0: mmc0:0001 MMC08G 256 MiB');
+    expect(createHash('sha256').update(readFileSync(img)).digest('hex')).toBe(before);
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(scenario('on-image', { v5: 'RECOVERED' })), board: { card: { image: 'nope.img' } } }));
+    const bad = run(file);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/on-image\.json: \/board\/card\/image: no such file: .*nope\.img\n$/);
   }, 30_000);
 
   it('gives the same report on two worker threads as on one', () => {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Scenario files from the command line: files as given, directories as their *.json in name
 // order. Every problem of every file is collected before giving up, each naming file and path.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { read_json, UsageError } from '../lib/cli.ts';
 import { check_scenario, type scenario } from './schema.ts';
 
@@ -36,6 +36,15 @@ export const load_scenarios = (paths: readonly string[]): loaded_scenario[] => {
     if (!r.ok) {
       errors.push(...r.errors.map((e) => `${file}: ${e}`));
       continue;
+    }
+    const image = r.scenario.board?.card?.['image'];
+    if (typeof image === 'string') {
+      const path = resolve(dirname(file), image);
+      if (!existsSync(path)) {
+        errors.push(`${file}: /board/card/image: no such file: ${path}`);
+        continue;
+      }
+      (r.scenario.board!.card as Record<string, unknown>)['image'] = path;
     }
     const other = names.get(r.scenario.name);
     if (other) errors.push(`${file}: /name: "${r.scenario.name}" is also the name of ${other}`);

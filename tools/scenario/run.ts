@@ -8,6 +8,7 @@ import { PSTOREFS } from '../../include/linux/pstore.h.ts';
 import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import { Machine } from '../../init/machine.ts';
 import { Tracer } from '../../kernel/trace/trace.ts';
+import { open_board_storage } from '../lib/board-storage.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
 import { scenario_board, scenario_config } from './board.ts';
 import { classify, count, type counter } from './outcome.ts';
@@ -78,7 +79,11 @@ const prepare = async (s: scenario, o: run_options): Promise<scenario_context> =
     // As systemd-pstore does at every boot: pstore/zone recovers, and takes new records, after it.
     await m.exec(0, 'mount', () => m.resolve(PSTOREFS).mount());
   };
-  const m = await Machine.boot({ config: r.config, board: scenario_board(s, o.host), seed: o.seed });
+  const board = scenario_board(s, o.host);
+  // A card image (made absolute when the scenario was loaded) is read through a copy-on-write
+  // overlay: every run starts from the same file, and the file is never written.
+  const storage = open_board_storage(board, '/', { copy_on_write: true });
+  const m = await Machine.boot({ config: r.config, board, seed: o.seed, storage });
   await after_boot(m);
   return scenario_context_init(m, after_boot);
 };
