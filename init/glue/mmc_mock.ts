@@ -3,7 +3,7 @@
 // slot's backing stores (init/glue/card.ts) and registers the platform device the mmc_mock
 // driver binds to.
 import type { DependencyContainer } from 'tsyringe';
-import * as HOST from '../../include/linux/mmc/host.h.ts';
+import { cap_bits, HOST_CAPS_PROPERTIES } from './host_caps.ts';
 import type { mmc_mock_fault, mmc_mock_platform_data } from '../../include/linux/platform_data/mmc_mock.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
 import type { board_device } from '../board.ts';
@@ -28,8 +28,6 @@ export interface mmc_mock_device extends board_device {
   readonly card: card_description;
 }
 
-const CAP_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP_/.test(k));
-const CAP2_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP2_/.test(k));
 
 export const MMC_MOCK_SCHEMA = {
   type: 'object',
@@ -43,12 +41,8 @@ export const MMC_MOCK_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        caps: { type: 'array', items: { enum: CAP_NAMES } },
-        caps_clear: { type: 'array', items: { enum: CAP_NAMES } },
-        caps2: { type: 'array', items: { enum: CAP2_NAMES } },
-        caps2_clear: { type: 'array', items: { enum: CAP2_NAMES } },
+        ...HOST_CAPS_PROPERTIES,
         f_max: { type: 'integer', minimum: 400000 },
-        autosuspend_ms: { type: 'integer', minimum: -1 },
         faults: {
           type: 'array',
           items: {
@@ -70,8 +64,6 @@ export const MMC_MOCK_SCHEMA = {
   },
 } as const;
 
-const bits = (names: readonly string[] | undefined): number =>
-  (names ?? []).reduce((v, n) => v | ((HOST as unknown as Record<string, number>)[n] ?? 0), 0);
 
 export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_device, index: number, storage: board_storage): Promise<void> => {
   const id = dev.id ?? index;
@@ -80,10 +72,10 @@ export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_devi
   const h = dev.host ?? {};
   const pdata: mmc_mock_platform_data = {
     card,
-    caps: bits(h.caps),
-    caps_clear: bits(h.caps_clear),
-    caps2: bits(h.caps2),
-    caps2_clear: bits(h.caps2_clear),
+    caps: cap_bits(h.caps),
+    caps_clear: cap_bits(h.caps_clear),
+    caps2: cap_bits(h.caps2),
+    caps2_clear: cap_bits(h.caps2_clear),
     ...(h.f_max !== undefined ? { f_max: h.f_max } : {}),
     ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
     ...(h.faults ? { faults: h.faults } : {}),

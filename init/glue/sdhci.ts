@@ -14,7 +14,7 @@ import type { DmaMemory } from '../../include/hw/dma.h.ts';
 import { register_service } from '../../include/linux/di.h.ts';
 import { DMA, DMA_ZONE, type dma_zone } from '../../include/linux/dma-mapping.h.ts';
 import { IRQ, type irq_api } from '../../include/linux/interrupt.h.ts';
-import * as HOST from '../../include/linux/mmc/host.h.ts';
+import { cap_bits, HOST_CAPS_PROPERTIES } from './host_caps.ts';
 import { SDHCI_QUIRKS, type sdhci_platform_data, type sdhci_quirk } from '../../include/linux/platform_data/sdhci.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
 import { SCHED, type sched_api } from '../../include/linux/sched.h.ts';
@@ -69,8 +69,6 @@ export interface sdhci_device extends board_device {
   readonly card: card_description;
 }
 
-const CAP_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP_/.test(k));
-const CAP2_NAMES = Object.keys(HOST).filter((k) => /^MMC_CAP2_/.test(k));
 const BOOL = { type: 'boolean' } as const;
 
 export const SDHCI_SCHEMA = {
@@ -116,19 +114,13 @@ export const SDHCI_SCHEMA = {
       additionalProperties: false,
       properties: {
         quirks: { type: 'array', items: { enum: SDHCI_QUIRKS } },
-        caps: { type: 'array', items: { enum: CAP_NAMES } },
-        caps_clear: { type: 'array', items: { enum: CAP_NAMES } },
-        caps2: { type: 'array', items: { enum: CAP2_NAMES } },
-        caps2_clear: { type: 'array', items: { enum: CAP2_NAMES } },
-        autosuspend_ms: { type: 'integer', minimum: -1 },
+        ...HOST_CAPS_PROPERTIES,
       },
     },
     card: CARD_SCHEMA,
   },
 } as const;
 
-const bits = (names: readonly string[] | undefined): number =>
-  (names ?? []).reduce((v, n) => v | ((HOST as unknown as Record<string, number>)[n] ?? 0), 0);
 
 const hw_logs = new WeakMap<DependencyContainer, string[]>();
 
@@ -204,10 +196,10 @@ export const attach_sdhci = async (c: DependencyContainer, dev: sdhci_device, in
     controller,
     set_clock_gated: (gated) => controller.setClockGated(gated),
     quirks: [...(h.quirks ?? [])],
-    caps: bits(h.caps),
-    caps_clear: bits(h.caps_clear),
-    caps2: bits(h.caps2),
-    caps2_clear: bits(h.caps2_clear),
+    caps: cap_bits(h.caps),
+    caps_clear: cap_bits(h.caps_clear),
+    caps2: cap_bits(h.caps2),
+    caps2_clear: cap_bits(h.caps2_clear),
     ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
   };
   await c.resolve<platform_api>(PLATFORM).platform_device_register({ name: 'sdhci', id, irq, platform_data: pdata });

@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
 import { SDHCI_SCHEMA } from '../../init/glue/sdhci.ts';
+import { HOST_CAPS_PROPERTIES } from '../../init/glue/host_caps.ts';
 import { COUNTERS, type counter } from './outcome.ts';
 import { ajv_message } from '../../init/board.ts';
 
@@ -99,7 +100,7 @@ export const SCENARIO_SCHEMA = {
       properties: {
         cpus: { type: 'integer', minimum: 2, maximum: 64 },
         /** Capabilities every host takes. */
-        host: { type: 'object', additionalProperties: false, properties: pick(MMC_MOCK_SCHEMA.properties.host.properties, ['caps', 'caps_clear', 'caps2', 'caps2_clear', 'autosuspend_ms']) },
+        host: { type: 'object', additionalProperties: false, properties: HOST_CAPS_PROPERTIES },
         /** Only on the mock host. */
         mock: { type: 'object', additionalProperties: false, properties: pick(MMC_MOCK_SCHEMA.properties.host.properties, ['faults', 'f_max']) },
         /** Only on the SDHCI host: the controller, and the driver's quirks. */
