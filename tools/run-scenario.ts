@@ -3,7 +3,7 @@
 // host with a panic variant and prints what happened, as a table, a matrix, JSON, JUnit or an
 // HTML page; --board boots a board and prints its kernel log instead.
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { read_json, run_cli, UsageError } from './lib/cli.ts';
 import { boot_board } from './scenario/boot-board.ts';
@@ -16,7 +16,7 @@ import { explore_planned, run_planned, type batch_options, type progress } from 
 import { format_exploration } from './scenario/explore.ts';
 import { check_image_dir } from './scenario/images.ts';
 import { trace_file } from './scenario/trace.ts';
-import { count_points } from './scenario/run.ts';
+import { count_points, load_variant_module } from './scenario/run.ts';
 import { HOSTS, type host_kind } from './scenario/schema.ts';
 
 const EXAMPLES = `
@@ -94,6 +94,14 @@ const progress_bar = (): progress | undefined => {
 const run_scenarios = async (paths: readonly string[], o: options): Promise<run_report> => {
   if (o.replay !== undefined && o.matrix) throw new UsageError(['--replay re-runs one point of one run: give one scenario, not --matrix']);
   const scenarios = load_scenarios(paths);
+  if (o.variant && !(MATRIX_VARIANTS as readonly string[]).includes(o.variant)) {
+    if (!existsSync(o.variant)) throw new UsageError([`--variant ${o.variant}: not v4, v5 or proposed, and no such module file`]);
+    try {
+      await load_variant_module(o.variant);
+    } catch (e) {
+      throw new UsageError([`--variant ${o.variant}: ${(e as Error).message.split('\n')[0]}`]);
+    }
+  }
   const { runs, skipped } = plan_runs(scenarios, {
     hosts: o.matrix ? MATRIX_HOSTS : [o.host],
     variants: o.matrix ? MATRIX_VARIANTS : o.variant ? [o.variant] : null,

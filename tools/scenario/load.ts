@@ -4,6 +4,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { read_json, UsageError } from '../lib/cli.ts';
+import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
+import { scenario_config } from './board.ts';
 import { check_scenario, type scenario } from './schema.ts';
 
 export const CATALOGUE = new URL('../../scenarios/', import.meta.url).pathname;
@@ -45,6 +47,11 @@ export const load_scenarios = (paths: readonly string[]): loaded_scenario[] => {
         continue;
       }
       (r.scenario.board!.card as Record<string, unknown>)['image'] = path;
+    }
+    const config = resolve_config(load_kconfig_db(), scenario_config(r.scenario, 'v5'));
+    if (!config.ok) {
+      errors.push(...config.errors.map((e) => `${file}: /config: ${e}`));
+      continue;
     }
     const other = names.get(r.scenario.name);
     if (other) errors.push(`${file}: /name: "${r.scenario.name}" is also the name of ${other}`);

@@ -2,6 +2,7 @@
 // One run: a scenario on a host with a variant and a seed. Boot, play the steps, then (unless
 // the scenario already did) boot again and mount pstore, as a user would after a crash; the
 // outcome is classified from the evidence, and compared with what the scenario expects.
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { module } from '../../include/linux/module.h.ts';
 import { PSTOREFS } from '../../include/linux/pstore.h.ts';
@@ -59,8 +60,8 @@ export interface run_result {
 /** The name a variant is known by in expectations and tables: its own, or its file's. */
 export const variant_label = (v: string): string => (/[/.]/.test(v) ? v.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : v);
 
-const load_variant_module = async (path: string): Promise<module> => {
-  const mod = (await import(pathToFileURL(path).href)) as { default?: module };
+export const load_variant_module = async (path: string): Promise<module> => {
+  const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: module };
   if (!mod.default?.module_init) throw new Error(`${path}: the default export must be a module registering MMC_PANIC_VARIANT`);
   return mod.default;
 };
