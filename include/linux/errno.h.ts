@@ -23,6 +23,7 @@ export const ENOSYS = 38;
 export const ENOMSG = 42;
 export const ENODATA = 61;
 export const ETIME = 62;
+export const EPROTO = 71;
 export const EBADMSG = 74;
 export const EOVERFLOW = 75;
 export const EILSEQ = 84;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // mmc_serial status/error codes (docs/serial-protocol.md §7) and the Linux errno each maps to.
 
-import { EBUSY, EILSEQ, EIO, ENOMEDIUM, EOPNOTSUPP, ETIMEDOUT } from '../../include/linux/errno.h.ts';
+import { EBUSY, EILSEQ, EIO, ENOMEDIUM, EOPNOTSUPP, EPROTO, ETIMEDOUT } from '../../include/linux/errno.h.ts';
 
 export const SERIAL_OK = 0;
 export const SERIAL_TIMEOUT = 1;
@@ -17,9 +17,6 @@ export const SERIAL_NO_REPLAY = 10;
 export const SERIAL_ABORTED = 11;
 export const SERIAL_POWERED_OFF = 12;
 export const SERIAL_DATA_CRC = 13;
-
-// EPROTO (71) is not in include/linux/errno.h.ts yet.
-const EPROTO = 71;
 
 const ERRNO: readonly number[] = [
   0, -ETIMEDOUT, -EILSEQ, -EIO, -ENOMEDIUM, -EIO, -EOPNOTSUPP, -EPROTO, -EBUSY, -EPROTO, -EILSEQ, -EIO, -ENOMEDIUM, -EILSEQ,
