@@ -23,7 +23,7 @@ const EXAMPLES = `
 Examples:
   $ tools/run-scenario                              the catalogue on the mock host with v5
   $ tools/run-scenario scenarios/S05-*.json --variant proposed
-  $ tools/run-scenario --variant ./my-variant.ts    a variant of yours (a module registering MMC_PANIC_VARIANT)
+  $ tools/run-scenario --variant ./my-variant.mts   a variant of yours (default export: a module registering MMC_PANIC_VARIANT)
   $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
   $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
   $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
