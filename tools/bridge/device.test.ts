@@ -380,3 +380,24 @@ describe('BridgeDevice never reports success for data that did not reach the car
     expect(card.state).toBe('tran');
   });
 });
+
+describe('BridgeDevice negotiation and busy polling', () => {
+  it('sends read streams in frames no larger than the negotiated max_payload', () => {
+    const { host, clock } = make();
+    host.bring_up(clock);
+    host.one({ type: 'hello', version: 1, max_payload: 516 });
+    const rd = host.send({ type: 'cmd', opcode: 18, rsp_type: RSP_R1, flags: CMD_DATA_READ, arg: 0, blksz: 512, blocks: 4, busy_timeout_ms: 0 });
+    expect(rd.map((r) => r.type)).toEqual(['cmd_resp', 'data', 'data', 'data', 'data', 'data_end']);
+    expect(rd.filter((r) => r.type === 'data').map((r) => (r.type === 'data' ? r.block_index : -1))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('reports the card holding DAT0 after a CMD6 without WAIT_BUSY until programming ends (6.5)', () => {
+    const { host, clock, card } = make();
+    host.bring_up(clock);
+    expect(host.resp(host.cmd(6, RSP_R1B, 0x03b90100)).status).toBe(SERIAL_OK);
+    expect(card.busy).toBe(true);
+    expect(host.one({ type: 'status' })).toMatchObject({ type: 'status_resp', state: 4, dat0_busy: true, powered: true, card_present: true });
+    clock.advance_to(card.busyUntil);
+    expect(host.one({ type: 'status' })).toMatchObject({ type: 'status_resp', state: 0, dat0_busy: false });
+  });
+});
