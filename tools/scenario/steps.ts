@@ -26,6 +26,8 @@ import type { Machine } from '../../init/machine.ts';
 import type { scenario_step } from './schema.ts';
 
 const MS = 1e6;
+/** How long a task that holds something sleeps at a time: for ever, in effect. */
+const FOREVER_MS = 3_600_000;
 
 export interface card_range {
   readonly part: card_part;
@@ -33,7 +35,6 @@ export interface card_range {
   readonly start: number;
   readonly end: number;
 }
-const FOREVER_MS = 3_600_000;
 
 /** The state a scenario carries from step to step. */
 export interface scenario_context {
@@ -119,7 +120,7 @@ const misdirected = (m: Machine, writes: readonly card_write[], asked: card_rang
   return writes.filter((w) => !legit.some((r) => inside(w, r)));
 };
 
-/** Hold @fn's CPU forever after it has run (a frozen task with what it took). */
+/** Sleep for ever: the calling task keeps what it took (a claim) until the panic freezes it. */
 const forever = async (m: Machine): Promise<void> => {
   for (;;) await m.resolve(DELAY).msleep(FOREVER_MS);
 };
