@@ -16,6 +16,16 @@ export interface card_write {
   readonly time: number;
 }
 
+/** A byte range of one partition of a card, end exclusive. */
+export interface card_range {
+  readonly part: card_part;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Whether @w lies wholly inside @r. */
+export const inside = (w: card_write, r: card_range): boolean => w.part === r.part && w.offset >= r.start && w.offset + w.length <= r.end;
+
 @injectable()
 export class CardJournal {
   readonly writes: card_write[] = [];

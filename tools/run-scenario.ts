@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { read_json, run_cli, UsageError } from './lib/cli.ts';
 import { boot_board } from './scenario/boot-board.ts';
 import { load_scenarios } from './scenario/load.ts';
-import { MATRIX_HOSTS, MATRIX_VARIANTS, plan_runs } from './scenario/plan.ts';
+import { plan_runs } from './scenario/plan.ts';
 import { check_report } from './scenario/report-schema.ts';
 import { format_junit, format_matrix, format_replay, format_table, make_report, merge_reports, type run_report } from './scenario/report.ts';
 import { format_html } from './scenario/html.ts';
@@ -17,7 +17,7 @@ import { format_exploration } from './scenario/explore.ts';
 import { check_image_dir } from './scenario/images.ts';
 import { trace_file } from './scenario/trace.ts';
 import { count_points, load_variant_module } from './scenario/run.ts';
-import { HOSTS, type host_kind } from './scenario/schema.ts';
+import { HOSTS, is_builtin_variant, VARIANTS, type host_kind } from './scenario/schema.ts';
 
 const EXAMPLES = `
 Examples:
@@ -94,7 +94,7 @@ const progress_bar = (): progress | undefined => {
 const run_scenarios = async (paths: readonly string[], o: options): Promise<run_report> => {
   if (o.replay !== undefined && o.matrix) throw new UsageError(['--replay re-runs one point of one run: give one scenario, not --matrix']);
   const scenarios = load_scenarios(paths);
-  if (o.variant && !(MATRIX_VARIANTS as readonly string[]).includes(o.variant)) {
+  if (o.variant && !is_builtin_variant(o.variant)) {
     if (!existsSync(o.variant)) throw new UsageError([`--variant ${o.variant}: not v4, v5 or proposed, and no such module file`]);
     try {
       await load_variant_module(o.variant);
@@ -103,8 +103,8 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     }
   }
   const { runs, skipped } = plan_runs(scenarios, {
-    hosts: o.matrix ? MATRIX_HOSTS : [o.host],
-    variants: o.matrix ? MATRIX_VARIANTS : o.variant ? [o.variant] : null,
+    hosts: o.matrix ? HOSTS : [o.host],
+    variants: o.matrix ? VARIANTS : o.variant ? [o.variant] : null,
   });
   const progress = progress_bar();
   const batch: batch_options = {

@@ -5,7 +5,7 @@
 import type { board } from '../../init/board.ts';
 import type { mmc_mock_device } from '../../init/glue/mmc_mock.ts';
 import type { sdhci_device } from '../../init/glue/sdhci.ts';
-import type { host_kind, scenario } from './schema.ts';
+import { is_builtin_variant, type host_kind, type scenario } from './schema.ts';
 
 export const PSTORE_CMDLINE = 'pstore_blk.blkdev=/dev/mmcblk0p3 pstore_blk.kmsg_size=64';
 
@@ -47,6 +47,6 @@ export const scenario_config = (s: scenario, variant: string): Record<string, un
   PSTORE_PMSG: 'y',
   PSTORE_CONSOLE: 'y',
   MMC_PSTORE: 'y',
-  ...((['v4', 'v5', 'proposed'] as readonly string[]).includes(variant) ? { MMC_PSTORE_VARIANT: variant } : {}),
+  ...(is_builtin_variant(variant) ? { MMC_PSTORE_VARIANT: variant } : {}),
   ...s.config,
 });

@@ -5,10 +5,10 @@
 import type { bug_report } from '../../include/linux/bug.h.ts';
 import { ETIMEDOUT } from '../../include/linux/errno.h.ts';
 import type { mmcpstore_panic_log } from '../../drivers/mmc/core/mmcpstore.ts';
-import type { card_write } from '../../init/card_journal.ts';
+import { inside, type card_range, type card_write } from '../../init/card_journal.ts';
 import type { panic_write_audit } from '../../init/panic_audit.ts';
 import type { outcome } from './schema.ts';
-import { inside, type card_range } from './steps.ts';
+
 
 export interface run_evidence {
   readonly audit: panic_write_audit;

@@ -4,7 +4,7 @@
 // and their results merge back into the same report.
 import { AVAILABLE_HOSTS } from './board.ts';
 import type { loaded_scenario } from './load.ts';
-import { HOSTS, VARIANTS, type host_kind } from './schema.ts';
+import type { host_kind } from './schema.ts';
 
 export interface planned_run {
   readonly index: number;
@@ -27,9 +27,6 @@ export interface plan_options {
   readonly variants: readonly string[] | null;
   readonly shard?: { k: number; n: number };
 }
-
-export const MATRIX_HOSTS = HOSTS;
-export const MATRIX_VARIANTS = VARIANTS;
 
 export const plan_runs = (scenarios: readonly loaded_scenario[], o: plan_options): { runs: planned_run[]; skipped: skipped_run[] } => {
   const runs: planned_run[] = [];

@@ -13,7 +13,7 @@ import { open_board_storage } from '../lib/board-storage.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
 import { scenario_board, scenario_config } from './board.ts';
 import { classify, count, type counter } from './outcome.ts';
-import { expected_outcome_of, type host_kind, type outcome, type scenario } from './schema.ts';
+import { expected_outcome_of, is_builtin_variant, type host_kind, type outcome, type scenario } from './schema.ts';
 import { image_name, save_card_images } from './images.ts';
 import { run_trace_events, type trace_event } from './trace.ts';
 import { run_step, scenario_context_init, STOPPED, type scenario_context } from './steps.ts';
@@ -68,8 +68,7 @@ export const load_variant_module = async (path: string): Promise<module> => {
 
 /** The machine of a run booted, its modules loaded and pstore mounted: ready for the steps. */
 const prepare = async (s: scenario, o: run_options): Promise<scenario_context> => {
-  const builtin = ['v4', 'v5', 'proposed'].includes(o.variant);
-  const user_variant = builtin ? null : await load_variant_module(o.variant);
+  const user_variant = is_builtin_variant(o.variant) ? null : await load_variant_module(o.variant);
   const r = resolve_config(load_kconfig_db(), scenario_config(s, o.variant));
   if (!r.ok) throw new Error(`config: ${r.errors.join('; ')}`);
   const modular = r.config['MMC_PSTORE'] === 'm';

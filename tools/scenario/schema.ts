@@ -24,6 +24,8 @@ export const OUTCOME_SHORT: Readonly<Record<outcome | 'ERROR', string>> = {
   ERROR: 'ERROR',
 };
 export const VARIANTS = ['v4', 'v5', 'proposed'] as const;
+/** Whether @v names a variant built into the tree (else it is a module file). */
+export const is_builtin_variant = (v: string): boolean => (VARIANTS as readonly string[]).includes(v);
 export const HOSTS = ['mock', 'sdhci', 'serial'] as const;
 export type host_kind = (typeof HOSTS)[number];
 /**

@@ -18,9 +18,9 @@ import { SUSPEND } from '../../include/linux/suspend.h.ts';
 import { MmcCore } from '../../drivers/mmc/core/core.ts';
 import { MmcAttach } from '../../drivers/mmc/core/mmc.ts';
 import { MmcBlock } from '../../drivers/mmc/core/block.ts';
-import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import type { EmmcCard } from '../../hw/sd/emmc.ts';
-import { CardJournal, type card_part, type card_write } from '../../init/card_journal.ts';
+import { CardJournal, inside, type card_range, type card_write } from '../../init/card_journal.ts';
+import { pstore_window } from '../../init/panic_audit.ts';
 import { BoardCards } from '../../init/board_cards.ts';
 import type { Machine } from '../../init/machine.ts';
 import type { scenario_step } from './schema.ts';
@@ -29,12 +29,6 @@ const MS = 1e6;
 /** How long a task that holds something sleeps at a time: for ever, in effect. */
 const FOREVER_MS = 3_600_000;
 
-export interface card_range {
-  readonly part: card_part;
-  /** Bytes, end exclusive. */
-  readonly start: number;
-  readonly end: number;
-}
 
 /** The state a scenario carries from step to step. */
 export interface scenario_context {
@@ -111,12 +105,10 @@ const lock_of = (m: Machine, which: 'mmc_host' | 'sdhci_host'): spinlock_t => {
 
 const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
-export const inside = (w: card_write, r: card_range): boolean => w.part === r.part && w.offset >= r.start && w.offset + w.length <= r.end;
-
 /** Writes during a scenario write to @asked that went neither there, nor to pstore's window, nor to other I/O in flight. */
 const misdirected = (m: Machine, writes: readonly card_write[], asked: card_range, others: Iterable<card_range>): card_write[] => {
-  const t = m.resolve(Mmcpstore).target;
-  const legit = [asked, ...others, ...(t ? [{ part: 'user' as const, start: t.start_sect * 512, end: t.start_sect * 512 + t.size }] : [])];
+  const window = pstore_window(m);
+  const legit = [asked, ...others, ...(window ? [window] : [])];
   return writes.filter((w) => !legit.some((r) => inside(w, r)));
 };
 
