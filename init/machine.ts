@@ -8,6 +8,7 @@ import { BOOT_PARAMS, type boot_params } from '../include/linux/init.h.ts';
 import { register_service } from '../include/linux/di.h.ts';
 import { KCONFIG, type kconfig } from '../include/linux/kconfig.h.ts';
 import { KBUILD, MACHINE_CONTAINER, MODULES, type kbuild_entry, type module, type module_api } from '../include/linux/module.h.ts';
+import { SERIAL_LINKS, type serial_links } from '../include/linux/platform_data/mmc_serial.h.ts';
 import type { task_struct } from '../include/linux/sched.h.ts';
 import { DeviceCore } from '../drivers/base/core.ts';
 import { driver_init } from '../drivers/base/base.ts';
@@ -42,6 +43,8 @@ export interface machine_options {
   readonly storage?: board_storage;
   /** Wall-clock time at power-on, seconds since the epoch; default 2026-01-01T00:00:00Z. */
   readonly rtc?: number;
+  /** Opens the serial links the board names (a tool's transports); kept across reboots. */
+  readonly links?: serial_links;
 }
 
 /** The default RTC reading at the first power-on. */
@@ -89,6 +92,7 @@ export class Machine {
     this.printk = c.resolve(Printk);
     this.bugs = c.resolve(Bugs);
     this.storage = options.storage ?? new Map();
+    if (options.links) c.register(SERIAL_LINKS, { useValue: options.links });
   }
 
   /**

@@ -65,18 +65,19 @@ describe('tools/run-scenario', () => {
       writeFileSync(join(dir, `part${i}.json`), p.stdout);
       return JSON.parse(p.stdout).runs.length;
     });
-    expect(parts).toEqual([40, 40, 40]);
+    expect(parts).toEqual([56, 56, 56]);
     const junit = join(dir, 'report.xml');
     const merged = run('--merge', ...[0, 1, 2].map((i) => join(dir, `part${i}.json`)), '--json', '--junit', junit);
     expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(full.stdout));
     const xml = readFileSync(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(120 + 26);
+    expect(xml.match(/<testcase /g)).toHaveLength(168 + 10);
     expect(xml).toContain('<testcase classname="run-scenario.mock.v5" name="S12-system-suspend-window [mock, v5, seed 1]"');
     const grid = run('--matrix');
-    expect(grid.stdout.split('\n')[0]).toMatch(/^SCENARIO +mock\/v4 +mock\/v5 +mock\/proposed +sdhci\/v4 +sdhci\/v5 +sdhci\/proposed$/);
-    expect(grid.stdout).toMatch(/\nS12-system-suspend-window +LOST +LOST +REFUSED +LOST +LOST +REFUSED\n/);
-    expect(grid.stdout).toMatch(/\nS04-sdhci-host-lock-held +· +· +· +DEADLK +DEADLK +REC\n/);
-    expect(grid.stdout).toMatch(/\n120 runs: 120 as expected, 0 not, 26 skipped \(22 on serial: host serial is not available yet; 4 on mock: the scenario needs sdhci\)\n$/);
+    expect(grid.stdout.split('\n')[0]).toMatch(/^SCENARIO +mock\/v4 +mock\/v5 +mock\/proposed +sdhci\/v4 +sdhci\/v5 +sdhci\/proposed +serial\/v4 +serial\/v5 +serial\/proposed$/);
+    expect(grid.stdout).toMatch(/\nS12-system-suspend-window +LOST +LOST +REFUSED +LOST +LOST +REFUSED +LOST +LOST +REFUSED\n/);
+    expect(grid.stdout).toMatch(/\nS04-sdhci-host-lock-held +· +· +· +DEADLK +DEADLK +REC +· +· +·\n/);
+    expect(grid.stdout).toMatch(/\nS06-r1b-busy +REC +REC +REC +REC +REC +REC +· +· +·\n/);
+    expect(grid.stdout).toMatch(/\n168 runs: 168 as expected, 0 not, 10 skipped \(4 on mock: the scenario needs sdhci; 4 on serial: the scenario needs sdhci; 2 on serial: the serial bridge runs the card's data, prg, busy phases inside one exchange\)\n$/);
   }, 60_000);
 
   it('explores a scenario, prints the histogram, and the printed replay command reproduces its point', () => {

@@ -92,12 +92,13 @@ const journaled = (c: DependencyContainer, key: string, stores: card_storage) =>
 
 /**
  * The eMMC card of slot @key as @d describes it, on the board's stores (made on first use),
- * every write journaled. Unpowered: the host's bus power turns it on.
+ * every write journaled. Unpowered: the host's bus power turns it on. Its timing runs on the
+ * machine's clock unless it sits behind a bridge with a clock of its own (@clock).
  */
-export const build_card = (c: DependencyContainer, key: string, d: card_description, storage: board_storage): EmmcCard => {
+export const build_card = (c: DependencyContainer, key: string, d: card_description, storage: board_storage, clock = c.resolve(VirtualClock)): EmmcCard => {
   const stores = journaled(c, key, card_stores(key, d, storage));
   const card = new EmmcCard({
-    clock: c.resolve(VirtualClock),
+    clock,
     user: stores.user,
     ...(stores.boot0 ? { boot0: stores.boot0 } : {}),
     ...(stores.boot1 ? { boot1: stores.boot1 } : {}),

@@ -4,6 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { board_device } from '../board.ts';
 import type { board_storage } from '../storage.ts';
 import { MMC_MOCK_SCHEMA, attach_mmc_mock, type mmc_mock_device } from './mmc_mock.ts';
+import { MMC_SERIAL_SCHEMA, attach_mmc_serial, type mmc_serial_device } from './mmc_serial.ts';
 import { SDHCI_SCHEMA, attach_sdhci, type sdhci_device } from './sdhci.ts';
 
 export interface glue {
@@ -13,6 +14,7 @@ export interface glue {
 
 export const GLUE: Readonly<Record<string, glue>> = {
   mmc_mock: { schema: MMC_MOCK_SCHEMA, attach: (c, d, i, s) => attach_mmc_mock(c, d as mmc_mock_device, i, s) },
+  mmc_serial: { schema: MMC_SERIAL_SCHEMA, attach: (c, d, i, s) => attach_mmc_serial(c, d as mmc_serial_device, i, s) },
   sdhci: { schema: SDHCI_SCHEMA, attach: (c, d, i, s) => attach_sdhci(c, d as sdhci_device, i, s) },
 };
 

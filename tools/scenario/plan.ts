@@ -2,7 +2,7 @@
 // Which runs a command asks for: scenarios × hosts × variants, in a fixed order, and the K-th
 // of N shards of that list (every N-th run from the K-th), so that N machines split the work
 // and their results merge back into the same report.
-import { AVAILABLE_HOSTS } from './board.ts';
+import { hidden_phase } from './board.ts';
 import type { loaded_scenario } from './load.ts';
 import type { host_kind } from './schema.ts';
 
@@ -37,8 +37,9 @@ export const plan_runs = (scenarios: readonly loaded_scenario[], o: plan_options
         skipped.push({ scenario: scenario.name, host, why: `the scenario needs ${scenario.hosts.join(' or ')}` });
         continue;
       }
-      if (!AVAILABLE_HOSTS.includes(host)) {
-        skipped.push({ scenario: scenario.name, host, why: `host ${host} is not available yet` });
+      const hidden = hidden_phase(scenario, host);
+      if (hidden) {
+        skipped.push({ scenario: scenario.name, host, why: hidden });
         continue;
       }
       for (const variant of o.variants ?? [scenario.variant ?? 'v5']) runs.push({ index: runs.length, file, scenario, host, variant });

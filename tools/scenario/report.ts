@@ -69,8 +69,9 @@ export const format_matrix = (r: run_report): string => {
 
 export const summary = (r: run_report): string => {
   const failed = r.runs.filter((x) => x.failures.length).length;
-  const hosts = [...new Set(r.skipped.map((s) => s.host))];
-  const skipped = r.skipped.length ? `, ${r.skipped.length} skipped (${hosts.map((h) => `${r.skipped.filter((s) => s.host === h).length} on ${h}: ${r.skipped.find((s) => s.host === h)!.why}`).join('; ')})` : '';
+  const reasons = new Map<string, number>();
+  for (const s of r.skipped) reasons.set(`on ${s.host}: ${s.why}`, (reasons.get(`on ${s.host}: ${s.why}`) ?? 0) + 1);
+  const skipped = r.skipped.length ? `, ${r.skipped.length} skipped (${[...reasons].map(([why, n]) => `${n} ${why}`).join('; ')})` : '';
   return `${r.runs.length} runs: ${r.runs.length - failed} as expected, ${failed} not${skipped}\n`;
 };
 

@@ -34,6 +34,7 @@ export type host_kind = (typeof HOSTS)[number];
  * switch or a cache flush), or cmd23 (CMD23 received, its read or write not yet).
  */
 export const CARD_PHASES = ['tran', 'data', 'rcv', 'prg', 'sleep', 'busy', 'cmd23'] as const;
+export type card_phase = (typeof CARD_PHASES)[number];
 
 const cpu = { type: 'integer', minimum: 0, maximum: 63 } as const;
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
