@@ -6,6 +6,7 @@ import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
 import { open_board_storage } from '../lib/board-storage.ts';
 import { read_json, UsageError } from '../lib/cli.ts';
+import { open_board_links } from '../serial/board_links.ts';
 
 export const boot_board = async (file: string, config: string | undefined, seed: number, cmdline: string): Promise<string> => {
   const b = check_board(read_json(file));
@@ -16,7 +17,8 @@ export const boot_board = async (file: string, config: string | undefined, seed:
   if (b.board.cpus > nr_cpus) throw new UsageError([`${file}: board.cpus is ${b.board.cpus} but CONFIG_NR_CPUS=${nr_cpus}`]);
 
   const storage = open_board_storage(b.board, file);
-  const m = await Machine.boot({ config: r.config, board: b.board, seed, cmdline, storage });
+  const links = open_board_links(b.board, file);
+  const m = await Machine.boot({ config: r.config, board: b.board, seed, cmdline, storage, links }).finally(() => links.close());
   const state = m.halted ? `halted (${m.halted})` : 'up';
   return (
     m.dmesg() +
