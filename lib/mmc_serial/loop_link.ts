@@ -4,8 +4,8 @@
 // that makes a run over it deterministic and as fast as the device model.
 import type { serial_link } from '../../include/linux/platform_data/mmc_serial.h.ts';
 
-/** The device end: bytes in, reply frames out; 'disconnect' drops the line, 'stall' silences it. */
-export type loop_peer = (bytes: Uint8Array) => { replies: readonly Uint8Array[]; action?: 'disconnect' | 'stall' | 'kill' };
+/** The device end: bytes in, reply frames out; 'disconnect' or 'kill' ends the line after them. */
+export type loop_peer = (bytes: Uint8Array) => { replies: readonly Uint8Array[]; action?: 'none' | 'disconnect' | 'kill' };
 
 export class LoopLink implements serial_link {
   generation = 1;
@@ -13,21 +13,18 @@ export class LoopLink implements serial_link {
   /** Bytes that crossed, each way. */
   readonly wire = { out: 0, in: 0 };
   private pending: Uint8Array[] = [];
-  private stalled = false;
 
   constructor(private readonly peer: loop_peer) {}
 
   write(bytes: Uint8Array): boolean {
     if (!this.up) return false;
     this.wire.out += bytes.length;
-    if (this.stalled) return true;
     const r = this.peer(bytes);
     if (r.action === 'disconnect' || r.action === 'kill') {
       this.up = false;
       this.pending = [];
       return true;
     }
-    if (r.action === 'stall') this.stalled = true;
     this.pending.push(...r.replies);
     return true;
   }
@@ -45,10 +42,9 @@ export class LoopLink implements serial_link {
     return out;
   }
 
-  /** The far end came back (a restarted bridge): a new connection, nothing stalled. */
+  /** The far end came back (a restarted bridge): a new connection. */
   reconnect(): void {
     this.up = true;
-    this.stalled = false;
     this.pending = [];
     this.generation++;
   }
