@@ -1,7 +1,7 @@
 // The serial host against a real tools/mmc-bridge process, over a pseudo-terminal and over TCP
 // on loopback: the card is enumerated, block I/O lands in the bridge's image, a panic's record
 // comes back after the reboot, and tools/pstore-read reads it from the image afterwards.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,39 +13,11 @@ import type { board } from '../../init/board.ts';
 import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
 import { crash, expect_crash_records, pstore_ready, PSTORE_CMDLINE, text } from '../testing/mmcpstore.ts';
+import { start_bridge, stop_bridge, type bridge } from '../testing/bridge.ts';
 import { open_board_links, type opened_links } from './board_links.ts';
 
-const BRIDGE = fileURLToPath(new URL('../mmc-bridge', import.meta.url));
 const PSTORE_READ = fileURLToPath(new URL('../pstore-read', import.meta.url));
 const GPT = 'boot:64MiB,rootfs:1GiB,pstore:4MiB';
-
-interface bridge {
-  readonly child: ChildProcess;
-  readonly url: string;
-}
-
-/** Start tools/mmc-bridge with @args; resolves with the link URL of its ready line. */
-export const start_bridge = (args: readonly string[]): Promise<bridge> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(BRIDGE, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const line = /mmc-bridge: serving .* on (\S+)\n/.exec(out);
-      if (line) resolve({ child, url: line[1]! });
-    });
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => reject(new Error(`mmc-bridge exited ${code}: ${err}`)));
-  });
-
-/** SIGTERM, and wait for the bridge to flush and go. */
-export const stop_bridge = (b: bridge): Promise<void> =>
-  new Promise((resolve) => {
-    if (b.child.exitCode !== null || b.child.signalCode !== null) return resolve();
-    b.child.once('exit', () => resolve());
-    b.child.kill('SIGTERM');
-  });
 
 const serial_board = (url: string): board => ({ name: 'serial', cpus: 2, cmdline: PSTORE_CMDLINE, devices: [{ type: 'mmc_serial', link: url }] });
 

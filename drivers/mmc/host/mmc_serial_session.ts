@@ -81,14 +81,17 @@ export class mmc_serial_session {
    * silence. A reconnected link, or a request that got no reply at all, first costs a HELLO.
    */
   transact(m: serial_message, busy_ms = 0): exchange {
+    // A dropped line gets one reply timeout to come back (the transport reconnects by itself).
+    const down_ms = this.link.up ? 0 : this.options.reply_timeout_ms;
+    if (down_ms) this.link.read(down_ms);
+    let ex: exchange;
     if (this.synced !== this.link.generation) {
       if (this.device) this.stats.resyncs++;
       const h = this.hello();
-      if (h.err) return h;
-      const ex = this.send(m, busy_ms);
-      return { ...ex, wire_bytes: ex.wire_bytes + h.wire_bytes, waited_ms: ex.waited_ms + h.waited_ms };
-    }
-    return this.send(m, busy_ms);
+      ex = h.err ? h : this.send(m, busy_ms);
+      if (ex !== h) ex = { ...ex, wire_bytes: ex.wire_bytes + h.wire_bytes, waited_ms: ex.waited_ms + h.waited_ms };
+    } else ex = this.send(m, busy_ms);
+    return down_ms ? { ...ex, waited_ms: ex.waited_ms + down_ms } : ex;
   }
 
   private send(m: serial_message, busy_ms: number): exchange {
