@@ -209,7 +209,7 @@ describe('the shipped Kconfig.json', () => {
   const db = load_kconfig_db();
 
   it('resolves its defaults: the builtin mmcpstore path', () => {
-    expect(ok(db, {})).toMatchObject({ MODULES: 'y', MMC: 'y', MMC_BLOCK: 'y', MMC_PSTORE: 'y', PSTORE: 'y', PSTORE_BLK: 'y', PSTORE_ZONE: 'y', PSTORE_BLK_KMSG_SIZE: 64, PSTORE_BLK_MAX_REASON: 2, PSTORE_DEFAULT_KMSG_BYTES: 10240, PSTORE_COMPRESS_PROFILE: '6.1', MMC_SERIAL: 'n' });
+    expect(ok(db, {})).toMatchObject({ MODULES: 'y', MMC: 'y', MMC_BLOCK: 'y', MMC_PSTORE: 'y', PSTORE: 'y', PSTORE_BLK: 'y', PSTORE_ZONE: 'y', PSTORE_BLK_KMSG_SIZE: 64, PSTORE_BLK_MAX_REASON: 2, PSTORE_DEFAULT_KMSG_BYTES: 10240, PSTORE_COMPRESS_PROFILE: '6.1', MMC_SERIAL: 'y' });
     // The frontend sizes follow their frontends, which are off by default as in Linux.
     expect(ok(db, {})).not.toHaveProperty('PSTORE_BLK_PMSG_SIZE');
     expect(ok(db, { PSTORE_PMSG: 'y', PSTORE_CONSOLE: 'y', PSTORE_FTRACE: 'y' })).toMatchObject({ PSTORE_BLK_PMSG_SIZE: 64, PSTORE_BLK_CONSOLE_SIZE: 64, PSTORE_BLK_FTRACE_SIZE: 64 });

@@ -59,7 +59,6 @@ export const scenario_config = (s: scenario, variant: string): Record<string, un
   PSTORE_PMSG: 'y',
   PSTORE_CONSOLE: 'y',
   MMC_PSTORE: 'y',
-  MMC_SERIAL: 'y',
   ...(is_builtin_variant(variant) ? { MMC_PSTORE_VARIANT: variant } : {}),
   ...s.config,
 });
