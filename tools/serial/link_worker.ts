@@ -2,8 +2,8 @@
 // The thread behind open_link: keeps the TCP socket or serial port open (reopening it every 100 ms
 // while it is lost) and moves what arrives into the shared ring for the blocked caller.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CTL, LINK_CLOSED, LINK_ERROR_BYTES, LINK_FAILED, LINK_RING_BYTES, LINK_RUNNING, LINK_STARTING, type link_command, type link_worker_data } from './link.ts';
 import type { link_target } from './link_url.ts';
@@ -84,47 +84,13 @@ const start_tcp = (target: Extract<link_target, { kind: 'tcp' }>, timeout_ms: nu
 /**
  * The serial port lives in a child process: serialport's native poller registers with the main
  * thread's event loop (uv_default_loop), not this one, so from here no read ever completes and
- * closing the port can crash the process. The child reopens the port by itself and frames all it
- * says on stdout: a type byte (D data, U up, N down, F first open failed), a 32-bit little-endian
- * length, the payload. What we write to its stdin goes to the port.
+ * closing the port can crash the process. The child (serial-child.mjs) reopens the port by itself
+ * and frames what it says on stdout; what we write to its stdin goes to the port.
  */
-const SERIAL_CHILD = `'use strict';
-const { SerialPort } = require(process.argv[1]);
-const path = process.argv[2], baudRate = Number(process.argv[3]);
-const send = (type, payload, then) => {
-  const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
-  head.writeUInt32LE(payload.length, 1);
-  process.stdout.write(Buffer.concat([head, payload]), then);
-};
-process.stdout.on('error', () => process.exit(0));
-let live = null, first = true;
-const open = () => {
-  const p = new SerialPort({ path, baudRate, autoOpen: false });
-  p.on('data', (b) => live === p && send('D', b));
-  p.on('error', () => p.isOpen && p.close());
-  p.on('close', () => {
-    if (live !== p) return;
-    live = null;
-    send('N', Buffer.alloc(0));
-    setTimeout(open, ${RETRY_MS});
-  });
-  p.open((e) => {
-    if (e && first) return send('F', Buffer.from(e.message.replace(/^Error: /, '')), () => process.exit(1));
-    if (e) return setTimeout(open, ${RETRY_MS});
-    first = false;
-    live = p;
-    send('U', Buffer.alloc(0));
-  });
-};
-process.stdin.on('data', (b) => live && live.write(b));
-process.stdin.on('end', () => process.exit(0));
-open();
-`;
+const SERIAL_CHILD = fileURLToPath(new URL('./serial-child.mjs', import.meta.url));
 
 const start_serial = (target: Extract<link_target, { kind: 'serial' }>, events: transport_events): transport => {
-  const serialport = createRequire(import.meta.url).resolve('serialport');
-  const child = spawn(process.execPath, ['-e', SERIAL_CHILD, serialport, target.path, String(target.baud)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SERIAL_CHILD, target.path, String(target.baud), String(RETRY_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let up = false;
   let ever = false;
   let closing = false;
