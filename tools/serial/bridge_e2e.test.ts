@@ -2,8 +2,7 @@
 // on loopback: the card is enumerated, block I/O lands in the bridge's image, a panic's record
 // comes back after the reboot, and tools/pstore-read reads it from the image afterwards.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import type { board } from '../../init/board.ts';
 import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
 import { crash, expect_crash_records, pstore_ready, PSTORE_CMDLINE, text } from '../testing/mmcpstore.ts';
-import { start_bridge, stop_bridge, type bridge } from '../testing/bridge.ts';
+import { bridge_fixture, pattern, read_at, stop_bridge } from '../testing/bridge.ts';
 import { open_board_links, type opened_links } from './board_links.ts';
 
 const PSTORE_READ = fileURLToPath(new URL('../pstore-read', import.meta.url));
@@ -28,39 +27,19 @@ const boot = (b: board, links: opened_links) =>
     links,
   });
 
-const read_at = (path: string, offset: number, length: number): Uint8Array => {
-  const fd = openSync(path, 'r');
-  const buf = new Uint8Array(length);
-  readSync(fd, buf, 0, length, offset);
-  closeSync(fd);
-  return buf;
-};
-
-const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
-
-let dir = '';
-let running: bridge[] = [];
-let open: opened_links[] = [];
-afterEach(async () => {
-  for (const l of open) l.close();
-  await Promise.all(running.map(stop_bridge));
-  rmSync(dir, { recursive: true, force: true });
-  running = [];
-  open = [];
-});
+const fx = new bridge_fixture();
+afterEach(() => fx.cleanup());
 
 describe('the serial host with tools/mmc-bridge', { timeout: 60_000 }, () => {
   for (const transport of ['pty', 'tcp'] as const) {
     it(`over ${transport === 'pty' ? 'a pseudo-terminal' : 'TCP on loopback'}: enumerates, does block I/O, and the panic record survives into the next boot and the image`, async () => {
-      dir = mkdtempSync(join(tmpdir(), 'mmc-serial-e2e-'));
+      const dir = fx.mkdir('mmc-serial-e2e-');
       const image = join(dir, 'card.img');
       const where = transport === 'pty' ? ['--pty', join(dir, 'tty')] : ['--tcp', '127.0.0.1:0'];
-      const br = await start_bridge(['--image', image, '--create', '8GiB', '--gpt', GPT, ...where]);
-      running.push(br);
+      const br = await fx.start(['--image', image, '--create', '8GiB', '--gpt', GPT, ...where]);
       expect(br.url).toMatch(transport === 'pty' ? /^serial:.*\/tty$/ : /^tcp:127\.0\.0\.1:\d+$/);
       const b = serial_board(br.url);
-      const links = open_board_links(b, 'test board');
-      open.push(links);
+      const links = fx.track(open_board_links(b, 'test board'));
 
       const m = await pstore_ready(await boot(b, links));
       expect(m.dmesg()).toMatch(/mmc0: new high speed MMC card at address 0001\n/);

@@ -1,8 +1,6 @@
 // The serial host against a real tools/mmc-bridge injecting faults on TCP loopback: garbage and a
 // corrupt reply are absorbed; a bridge killed in the middle of a write fails that write, never
 // reports it done; restarted on the same port and image, it is found again and I/O goes on.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK } from '../../include/linux/blkdev.h.ts';
@@ -11,40 +9,20 @@ import type { mmc_serial_host } from '../../drivers/mmc/host/mmc_serial.ts';
 import type { board } from '../../init/board.ts';
 import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
-import { start_bridge, stop_bridge, type bridge } from '../testing/bridge.ts';
-import { open_board_links, type opened_links } from './board_links.ts';
+import { bridge_fixture, pattern, read_at, stop_bridge, type bridge } from '../testing/bridge.ts';
+import { open_board_links } from './board_links.ts';
 
 const GPT = 'boot:64MiB,rootfs:1GiB';
 const BLOCKS = 32;
 
-const read_at = (path: string, offset: number, length: number): Uint8Array => {
-  const fd = openSync(path, 'r');
-  const buf = new Uint8Array(length);
-  readSync(fd, buf, 0, length, offset);
-  closeSync(fd);
-  return buf;
-};
-
-const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 29 + seed * 13 + (i >> 9)) & 0xff);
-
-let dir = '';
-let running: bridge[] = [];
-let open: opened_links[] = [];
-afterEach(async () => {
-  for (const l of open) l.close();
-  await Promise.all(running.map(stop_bridge));
-  rmSync(dir, { recursive: true, force: true });
-  running = [];
-  open = [];
-});
+const fx = new bridge_fixture();
+afterEach(() => fx.cleanup());
 
 /** A bridge on @image with @faults, a machine booted on it, and block I/O on its p2. */
 const session = async (image: string, args: string[]) => {
-  const br = await start_bridge(['--image', image, ...args]);
-  running.push(br);
+  const br = await fx.start(['--image', image, ...args]);
   const b: board = { name: 'serial-faults', cpus: 2, cmdline: '', devices: [{ type: 'mmc_serial', link: br.url }] };
-  const links = open_board_links(b, 'test board');
-  open.push(links);
+  const links = fx.track(open_board_links(b, 'test board'));
   const m = await Machine.boot({ config: resolve_config_or_throw(load_kconfig_db(), { MMC_SERIAL: 'y' }), board: b, links });
   const block = m.resolve(BLOCK);
   const p2 = block.lookup_bdev('mmcblk0p2')!;
@@ -68,7 +46,7 @@ const frames_seen = async (br: bridge): Promise<number> => {
 
 describe('the serial host with a faulty tools/mmc-bridge', { timeout: 60_000 }, () => {
   it('absorbs garbage and a corrupt reply, fails the write the bridge dies in, and finds the restarted bridge', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mmc-serial-faults-'));
+    const dir = fx.mkdir('mmc-serial-faults-');
     // A clean run counts the requests of a boot: the faults below land on the writes after it.
     const probe = await session(join(dir, 'probe.img'), ['--create', '8GiB', '--gpt', GPT, '--tcp', '127.0.0.1:0']);
     const boot = await frames_seen(probe.br);
@@ -97,8 +75,7 @@ describe('the serial host with a faulty tools/mmc-bridge', { timeout: 60_000 }, 
 
     // The bridge comes back on the same port and image: the link reconnects, the host says HELLO,
     // mmc_blk re-initialises the card (a read: the failed write used up its reset), and writes work.
-    const again = await start_bridge(['--image', image, '--tcp', s.br.url.slice('tcp:'.length)]);
-    running.push(again);
+    await fx.start(['--image', image, '--tcp', s.br.url.slice('tcp:'.length)]);
     const back = new Uint8Array(BLOCKS * 512);
     expect(await s.read(0, back)).toBe(0);
     expect(Buffer.compare(back, one)).toBe(0);

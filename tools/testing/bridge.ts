@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-// tools/mmc-bridge as a child process, for tests: started on its ready line, stopped with SIGTERM.
+// tools/mmc-bridge as a child process, for tests: started on its ready line, stopped with SIGTERM;
+// what a test starts is tracked and torn down after it; bytes of its image read back.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { opened_links } from '../serial/board_links.ts';
 
 const BRIDGE = fileURLToPath(new URL('../mmc-bridge', import.meta.url));
 
@@ -32,3 +37,46 @@ export const stop_bridge = (b: bridge): Promise<void> =>
     b.child.once('exit', () => resolve());
     b.child.kill('SIGTERM');
   });
+
+/** @length bytes of the image file at @offset (images are too big to read whole). */
+export const read_at = (path: string, offset: number, length: number): Uint8Array => {
+  const fd = openSync(path, 'r');
+  const buf = new Uint8Array(length);
+  readSync(fd, buf, 0, length, offset);
+  closeSync(fd);
+  return buf;
+};
+
+/** Data no two writes of a test share (@seed differs), every sector different. */
+export const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
+
+/** A test's temp dir, bridges and links; cleanup() (in afterEach) closes and removes them all. */
+export class bridge_fixture {
+  dir = '';
+  private bridges: bridge[] = [];
+  private links: opened_links[] = [];
+
+  mkdir(prefix: string): string {
+    return (this.dir = mkdtempSync(join(tmpdir(), prefix)));
+  }
+
+  async start(args: readonly string[]): Promise<bridge> {
+    const b = await start_bridge(args);
+    this.bridges.push(b);
+    return b;
+  }
+
+  track(links: opened_links): opened_links {
+    this.links.push(links);
+    return links;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const l of this.links) l.close();
+    await Promise.all(this.bridges.map(stop_bridge));
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.bridges = [];
+    this.links = [];
+    this.dir = '';
+  }
+}
