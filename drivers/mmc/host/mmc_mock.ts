@@ -3,14 +3,11 @@
 // as drivers/mmc/host/litex_mmc.c). The "hardware" half executes each mmc_request against the
 // card model on the virtual clock, at the bus clock and width of ios, waits out DAT0 busy, and
 // raises its interrupt; the driver half completes the request from the interrupt handler
-// through mmc_request_done(). A 10 s software timer catches lost completions, as sdhci's does.
+// through mmc_request_done(). A 10 s software timer catches lost completions, as sdhci's does
+// (mmc_request_host.ts: what this host shares with mmc_serial).
 import { inject, injectable } from 'tsyringe';
 import type { SdCard } from '../../../include/hw/sd.h.ts';
-import { DELAY, type delay_api } from '../../../include/linux/delay.h.ts';
 import { EILSEQ, EINVAL, EIO, ETIMEDOUT } from '../../../include/linux/errno.h.ts';
-import { IRQ, IRQ_HANDLED, IRQ_NONE, type irq_api } from '../../../include/linux/interrupt.h.ts';
-import { JIFFIES, type jiffies_api } from '../../../include/linux/jiffies.h.ts';
-import { CLOCK, type clock_api } from '../../../include/linux/ktime.h.ts';
 import {
   MMC_DATA_READ,
   MMC_DATA_WRITE,
@@ -32,7 +29,6 @@ import {
   MMC_CAP_MMC_HIGHSPEED,
   MMC_CAP_NONREMOVABLE,
   MMC_CAP_WAIT_WHILE_BUSY,
-  MMC_HOST_API,
   MMC_POWER_OFF,
   MMC_TIMING_MMC_DDR52,
   MMC_TIMING_MMC_HS400,
@@ -40,25 +36,17 @@ import {
   MMC_VDD_32_33,
   MMC_VDD_33_34,
   type mmc_host,
-  type mmc_host_api,
-  type mmc_host_ops,
   type mmc_ios,
 } from '../../../include/linux/mmc/host.h.ts';
 import { MMC_SEND_STATUS, MMC_STOP_TRANSMISSION, R1_READY_FOR_DATA, R1_STATE_PRG } from '../../../include/linux/mmc/mmc.h.ts';
 import type { module } from '../../../include/linux/module.h.ts';
 import type { mmc_mock_fault, mmc_mock_platform_data } from '../../../include/linux/platform_data/mmc_mock.h.ts';
-import { PLATFORM, type platform_api, type platform_device, type platform_driver } from '../../../include/linux/platform_device.h.ts';
-import { PM_RUNTIME, type pm_runtime_api } from '../../../include/linux/pm_runtime.h.ts';
-import { PRINTK, type printk_api } from '../../../include/linux/printk.h.ts';
-import { TIMER, type timer_api, type timer_list } from '../../../include/linux/timer.h.ts';
+import { PLATFORM, type platform_api, type platform_device } from '../../../include/linux/platform_device.h.ts';
+import { MmcRequestHostDriver, MmcRequestHostServices, mmc_request_host, type panic_polling } from './mmc_request_host.ts';
 
 const DRIVER_NAME = 'mmc_mock';
-/** Software timeout for a request, as sdhci's 10 s data timer. */
-const MOCK_TIMEOUT_S = 10;
 /** Panic polling: 10 µs steps, 500 ms to drain, 1 s for a request. */
-const PANIC_POLL_US = 10;
-const PANIC_DRAIN_US = 500_000;
-const PANIC_POLL_LIMIT_US = 1_000_000;
+const POLLING: panic_polling = { step_us: 10, drain_us: 500_000, limit_us: 1_000_000 };
 
 /** A fault with its remaining budget. */
 interface armed_fault {
@@ -67,29 +55,22 @@ interface armed_fault {
   left: number;
 }
 
-/** Per-host state (what mmc_priv() would hold). */
-export class mmc_mock_host {
-  /** The request in flight, from ->request() until its completion. */
-  cur: mmc_request | null = null;
-  /** Completed by the hardware, interrupt pending. */
-  done: mmc_request | null = null;
-  /** Bumped when an in-flight hardware sequence must be abandoned (timeout, reset). */
-  generation = 0;
-  /** Controller clocks gated (runtime suspended). */
-  suspended = false;
+/** Per-host state: the card, injected faults, and what the host saw. */
+export class mmc_mock_host extends mmc_request_host {
   /** DAT0 held low by an injected stuck_busy until this time. */
   stuck_until = 0;
   /** Requests that reached ->request(), by main command opcode: retries as the host sees them. */
   readonly requests = new Map<number, number>();
   readonly faults: armed_fault[] = [];
-  timer!: timer_list;
 
   constructor(
-    readonly host: mmc_host,
-    readonly pdev: platform_device,
+    host: mmc_host,
+    pdev: platform_device,
     readonly card: SdCard,
     readonly overhead_ns: number,
-  ) {}
+  ) {
+    super(host, pdev);
+  }
 
   /** Arm a fault now (tests and scenarios reach the host through pdev.drvdata). */
   inject_fault(f: mmc_mock_fault): void {
@@ -104,37 +85,27 @@ const bus_bits = (ios: mmc_ios): number => {
 };
 
 @injectable()
-export class MmcMockDriver implements platform_driver {
+export class MmcMockDriver extends MmcRequestHostDriver<mmc_mock_host> {
   readonly name = DRIVER_NAME;
+  protected readonly polling = POLLING;
 
-  constructor(
-    @inject(MMC_HOST_API) private readonly mmc: mmc_host_api,
-    @inject(IRQ) private readonly irq: irq_api,
-    @inject(CLOCK) private readonly clock: clock_api,
-    @inject(TIMER) private readonly timers: timer_api,
-    @inject(JIFFIES) private readonly jiffies: jiffies_api,
-    @inject(PM_RUNTIME) private readonly rpm: pm_runtime_api,
-    @inject(PRINTK) private readonly printk: printk_api,
-    @inject(DELAY) private readonly delay: delay_api,
-  ) {}
+  constructor(@inject(MmcRequestHostServices) k: MmcRequestHostServices) {
+    super(k);
+  }
 
   async probe(pdev: platform_device): Promise<number> {
     const pd = pdev.platform_data as mmc_mock_platform_data | null;
     if (!pd?.card || pdev.irq < 0) return -EINVAL;
-    const ops: mmc_host_ops = {
-      request: (host, mrq) => this.request(host.private as mmc_mock_host, mrq),
+    const host = this.mmc.mmc_alloc_host(pdev.dev, null);
+    const m = new mmc_mock_host(host, pdev, pd.card, pd.command_overhead_ns ?? 1000);
+    host.private = m;
+    host.ops = {
+      ...this.request_ops(),
       set_ios: (host, ios) => this.set_ios(host.private as mmc_mock_host, ios),
       get_cd: () => 1,
       get_ro: () => 0,
       card_busy: (host) => this.card_busy(host.private as mmc_mock_host),
-      panic_prepare: (host) => this.panic_prepare(host.private as mmc_mock_host),
-      panic_poll_completion: (host, mrq) => this.panic_poll_completion(host.private as mmc_mock_host, mrq),
-      panic_complete: async (host) => this.panic_reset(host.private as mmc_mock_host),
     };
-    const host = this.mmc.mmc_alloc_host(pdev.dev, null);
-    const m = new mmc_mock_host(host, pdev, pd.card, pd.command_overhead_ns ?? 1000);
-    host.private = m;
-    host.ops = ops;
     host.caps = ((MMC_CAP_4_BIT_DATA | MMC_CAP_8_BIT_DATA | MMC_CAP_MMC_HIGHSPEED | MMC_CAP_CMD23 | MMC_CAP_NONREMOVABLE | MMC_CAP_WAIT_WHILE_BUSY | (pd.caps ?? 0)) & ~(pd.caps_clear ?? 0)) | 0;
     host.caps2 = ((MMC_CAP2_HS200_1_8V_SDR | MMC_CAP2_NO_SDIO | MMC_CAP2_NO_SD | (pd.caps2 ?? 0)) & ~(pd.caps2_clear ?? 0)) | 0;
     host.f_min = 400_000;
@@ -145,49 +116,14 @@ export class MmcMockDriver implements platform_driver {
     host.max_blk_size = 512;
     host.max_blk_count = 65535;
     for (const f of pd.faults ?? []) m.inject_fault(f);
-    m.timer = this.timers.timer_setup(() => this.timeout(m), 'mmc_mock_timeout');
-    pdev.drvdata = m;
-
-    let ret = this.irq.request_irq(pdev.irq, () => this.irq_handler(m), 0, pdev.dev.name, m);
-    if (ret) return ret;
-    pdev.dev.pm = {
-      runtime_suspend: async () => {
-        m.suspended = true;
-        return 0;
-      },
-      runtime_resume: async () => {
-        m.suspended = false;
-        return 0;
-      },
-    };
-    this.rpm.pm_runtime_set_active(pdev.dev);
-    this.rpm.pm_runtime_set_autosuspend_delay(pdev.dev, pd.autosuspend_ms ?? 50);
-    this.rpm.pm_runtime_use_autosuspend(pdev.dev);
-    this.rpm.pm_runtime_enable(pdev.dev);
-    ret = await this.mmc.mmc_add_host(host);
-    if (ret) {
-      this.irq.free_irq(pdev.irq, m);
-      return ret;
-    }
-    return 0;
-  }
-
-  async remove(pdev: platform_device): Promise<void> {
-    const m = pdev.drvdata as mmc_mock_host;
-    await this.mmc.mmc_remove_host(m.host);
-    this.irq.free_irq(pdev.irq, m);
-    await this.timers.del_timer_sync(m.timer);
-    await this.rpm.pm_runtime_disable(pdev.dev);
-    this.mmc.mmc_free_host(m.host);
+    return this.register(m, pd.autosuspend_ms ?? 50);
   }
 
   // ---- driver half ----------------------------------------------------------------------
 
-  private request(m: mmc_mock_host, mrq: mmc_request): void {
-    m.cur = mrq;
+  protected override request(m: mmc_mock_host, mrq: mmc_request): void {
     m.requests.set(mrq.cmd.opcode, (m.requests.get(mrq.cmd.opcode) ?? 0) + 1);
-    this.timers.mod_timer(m.timer, this.jiffies.jiffies + MOCK_TIMEOUT_S * this.jiffies.HZ);
-    this.hw_start(m, mrq);
+    super.request(m, mrq);
   }
 
   private set_ios(m: mmc_mock_host, ios: mmc_ios): void {
@@ -200,67 +136,9 @@ export class MmcMockDriver implements platform_driver {
     return m.card.busy || this.clock.now < m.stuck_until;
   }
 
-  private irq_handler(m: mmc_mock_host) {
-    const mrq = m.done;
-    if (!mrq) return IRQ_NONE;
-    m.done = null;
-    this.irq.irq_set_level(m.pdev.irq, false);
-    this.finish(m, mrq);
-    return IRQ_HANDLED;
-  }
-
-  /** The software timer: the hardware never reported completion. */
-  private timeout(m: mmc_mock_host): void {
-    const mrq = m.cur;
-    if (!mrq) return;
-    this.printk.pr_err(`${this.mmc.mmc_hostname(m.host)}: Timeout waiting for hardware interrupt.\n`);
-    m.generation++;
-    m.done = null;
-    this.irq.irq_set_level(m.pdev.irq, false);
-    if (mrq.data && !mrq.data.error) mrq.data.error = -ETIMEDOUT;
-    else if (!mrq.cmd.error) mrq.cmd.error = -ETIMEDOUT;
-    // Like a CMD/DAT reset: stop whatever transfer the card is in.
+  /** Like a CMD/DAT reset after a timeout: stop whatever transfer the card is in. */
+  protected hw_abandon(m: mmc_mock_host): void {
     m.card.command(MMC_STOP_TRANSMISSION, 0);
-    this.finish(m, mrq);
-  }
-
-  private finish(m: mmc_mock_host, mrq: mmc_request): void {
-    this.timers.del_timer(m.timer);
-    m.cur = null;
-    this.mmc.mmc_request_done(m.host, mrq);
-  }
-
-  // ---- panic ops: polled, lock-free -----------------------------------------------------
-
-  /** Drain: poll up to 500 ms for a request in flight to finish, then reset the controller state. */
-  private async panic_prepare(m: mmc_mock_host): Promise<number> {
-    for (let t = 0; m.cur && !m.done && t < PANIC_DRAIN_US; t += PANIC_POLL_US) await this.delay.udelay(PANIC_POLL_US);
-    const drained = !m.cur || !!m.done;
-    this.panic_reset(m);
-    return drained ? 0 : -ETIMEDOUT;
-  }
-
-  /** Poll the completion status for up to 1 s; acknowledges it when @mrq is done. */
-  private async panic_poll_completion(m: mmc_mock_host, mrq: mmc_request): Promise<boolean> {
-    for (let t = 0; t < PANIC_POLL_LIMIT_US; t += PANIC_POLL_US) {
-      if (m.done === mrq) {
-        this.panic_reset(m);
-        return true;
-      }
-      await this.delay.udelay(PANIC_POLL_US);
-    }
-    if (mrq.data && !mrq.data.error) mrq.data.error = -ETIMEDOUT;
-    else if (!mrq.cmd.error) mrq.cmd.error = -ETIMEDOUT;
-    return false;
-  }
-
-  /** Forget whatever is in flight or pending: no interrupt, no timer, a new hardware generation. */
-  private panic_reset(m: mmc_mock_host): void {
-    m.generation++;
-    m.cur = null;
-    m.done = null;
-    this.irq.irq_set_level(m.pdev.irq, false);
-    this.timers.del_timer(m.timer);
   }
 
   // ---- hardware half: runs on clock events, never yields --------------------------------
@@ -278,9 +156,7 @@ export class MmcMockDriver implements platform_driver {
     return null;
   }
 
-  private hw_start(m: mmc_mock_host, mrq: mmc_request): void {
-    // A gated or unclocked controller does nothing; the software timer will notice.
-    if (m.suspended || !m.host.ios.clock) return;
+  protected hw_start(m: mmc_mock_host, mrq: mmc_request): void {
     const gen = m.generation;
     const steps = this.hw_sequence(m, mrq, this.take_fault(m, mrq));
     const next = (): void => {
@@ -296,10 +172,10 @@ export class MmcMockDriver implements platform_driver {
     const card = m.card;
     if (mrq.sbc) {
       yield this.cmd_ns(m, mrq.sbc);
-      if (!this.issue(m, mrq.sbc, null)) return this.hw_complete(m, mrq, fault);
+      if (!this.issue(m, mrq.sbc, null)) return this.hw_done(m, mrq, fault);
     }
     yield this.cmd_ns(m, mrq.cmd);
-    if (!this.issue(m, mrq.cmd, fault)) return this.hw_complete(m, mrq, fault);
+    if (!this.issue(m, mrq.cmd, fault)) return this.hw_done(m, mrq, fault);
     const data = mrq.data;
     let busy = !!(mrq.cmd.flags & MMC_RSP_BUSY);
     if (data) {
@@ -336,7 +212,7 @@ export class MmcMockDriver implements platform_driver {
       if (until === Infinity) return;
       if (until > this.clock.now) yield until - this.clock.now;
     }
-    this.hw_complete(m, mrq, fault);
+    this.hw_done(m, mrq, fault);
   }
 
   /** Put @cmd on the bus; false if the request cannot go on. */
@@ -367,10 +243,8 @@ export class MmcMockDriver implements platform_driver {
     return true;
   }
 
-  private hw_complete(m: mmc_mock_host, mrq: mmc_request, fault: mmc_mock_fault | null): void {
-    m.done = mrq;
-    if (fault?.kind === 'lost_completion') return;
-    this.irq.irq_set_level(m.pdev.irq, true);
+  private hw_done(m: mmc_mock_host, mrq: mmc_request, fault: mmc_mock_fault | null): void {
+    this.hw_complete(m, mrq, fault?.kind !== 'lost_completion');
   }
 
   /** A command and its response on the CMD line: 48 bits out, 48 or 136 back, plus turnaround. */
