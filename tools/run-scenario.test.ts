@@ -152,6 +152,24 @@ describe('tools/run-scenario', () => {
     expect(explore('--jobs', '2')).toBe(explore());
   }, 60_000);
 
+  it('runs the serial host against a tools/mmc-bridge per run, the card-side audit read from its journal', () => {
+    const s = (n: string) => `${ROOT}scenarios/${n}.json`;
+    const images = join(dir, 'bridge-images');
+    mkdirSync(images);
+    const r = run(s('S01-idle'), s('S18-interleaved-boot0-io'), s('S13-cqe-idle'), s('S06-r1b-busy'), '--host', 'serial', '--bridge', 'tcp', '--keep-images', images);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\nS01-idle +serial +v5 +RECOVERED +RECOVERED +[\d.]+ +ok\n/);
+    // v5's stale part_curr sends a boot0 write to the user area: the bridge's journal shows it.
+    expect(r.stdout).toMatch(/\nS18-interleaved-boot0-io +serial +v5 +CORRUPTION +CORRUPTION +- +ok\n/);
+    expect(r.stdout).toMatch(/2 runs: 2 as expected, 0 not, 2 skipped \(1 on serial: tools\/mmc-bridge cannot make the card's cmdq_depth; 1 on serial: the card is in the bridge's process: its phases cannot be waited for\)\n$/);
+    // The bridge's own image, kept: p3 starts at sector 2230272.
+    const out = join(dir, 'pstore-bridge');
+    const p = spawnSync(`${ROOT}tools/pstore-read`, [join(images, 'S01-idle-serial-v5-seed1.img'), '--offset', String(2230272 * 512), '--size', '4M', '--out', out], { encoding: 'utf8' });
+    expect(p.stderr).toBe('');
+    expect(readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('')).toContain('Kernel panic - not syncing: S01');
+  }, 60_000);
+
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
       writeFileSync(join(dir, name), body);
@@ -170,6 +188,8 @@ describe('tools/run-scenario', () => {
       [['--every', '3'], /--every and --sample go with --explore/],
       [['--trace-mmio'], /--trace-mmio goes with --trace FILE/],
       [['--keep-images', '/nonexistent-dir'], /--keep-images \/nonexistent-dir: no such directory/],
+      [['--bridge', 'tcp'], /--bridge goes with --host serial/],
+      [['--host', 'serial', '--bridge', 'usb'], /argument 'usb' is invalid\. one of tcp, pty/],
       [['--variant', 'v6'], /--variant v6: not v4, v5 or proposed, and no such module file\n$/],
       [['--variant', `${ROOT}package.json`], /--variant .*package\.json: /],
       [[bad('config.json', JSON.stringify({ ...JSON.parse(scenario('c', { v5: 'LOST' })), config: { MMC_PSTORE: 'x' } }))], /config\.json: \/config: .*MMC_PSTORE/],

@@ -18,12 +18,14 @@ import { check_image_dir } from './scenario/images.ts';
 import { trace_file } from './scenario/trace.ts';
 import { count_points, load_variant_module } from './scenario/run.ts';
 import { HOSTS, is_builtin_variant, VARIANTS, type host_kind } from './scenario/schema.ts';
+import { BRIDGE_KINDS, type bridge_kind } from './scenario/bridge_run.ts';
 
 const EXAMPLES = `
 Examples:
   $ tools/run-scenario                              the catalogue on the mock host with v5
   $ tools/run-scenario scenarios/S05-*.json --variant proposed
   $ tools/run-scenario --variant ./my-variant.mts   a variant of yours (default export: a module registering MMC_PANIC_VARIANT)
+  $ tools/run-scenario --host serial --bridge pty   the serial host against a tools/mmc-bridge per run
   $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
   $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
   $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
@@ -42,6 +44,11 @@ const seed_arg = (v: string): number => {
 const host_arg = (v: string): host_kind => {
   if (!(HOSTS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${HOSTS.join(', ')}`);
   return v as host_kind;
+};
+
+const bridge_arg = (v: string): bridge_kind => {
+  if (!(BRIDGE_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${BRIDGE_KINDS.join(', ')}`);
+  return v as bridge_kind;
 };
 
 const count_arg = (v: string): number => {
@@ -74,6 +81,7 @@ interface options {
   trace?: string;
   traceMmio?: boolean;
   keepImages?: string;
+  bridge?: bridge_kind;
   jobs?: number;
   board?: string;
   config?: string;
@@ -105,6 +113,7 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
   const { runs, skipped } = plan_runs(scenarios, {
     hosts: o.matrix ? HOSTS : [o.host],
     variants: o.matrix ? VARIANTS : o.variant ? [o.variant] : null,
+    bridge: !!o.bridge,
   });
   const progress = progress_bar();
   const batch: batch_options = {
@@ -113,12 +122,13 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
     ...(progress ? { progress } : {}),
     ...(o.trace || o.html ? { trace: o.traceMmio ? ('mmio' as const) : ('on' as const) } : {}),
     ...(o.keepImages ? { keep_images: o.keepImages } : {}),
+    ...(o.bridge ? { bridge: o.bridge } : {}),
     ...(o.jobs ? { jobs: o.jobs } : {}),
   };
   if (o.replay !== undefined) {
     if (runs.length !== 1) throw new UsageError([`--replay re-runs one point of one run; this asks for ${runs.length} runs (give one scenario file)`]);
     const r = runs[0]!;
-    const n = await count_points(r.scenario, { host: r.host, variant: r.variant, seed: o.seed });
+    const n = await count_points(r.scenario, { host: r.host, variant: r.variant, seed: o.seed, ...(o.bridge ? { bridge: o.bridge } : {}) });
     if (o.replay > n) throw new UsageError([`--replay ${o.replay}: ${r.scenario.name} has ${n} yield points on ${r.host} with seed ${o.seed}`]);
     return make_report(await run_planned(runs, batch, o.replay), skipped);
   }
@@ -163,6 +173,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .option('--trace-mmio', 'with --trace or --html: register accesses too')
     .option('--jobs <n>', 'run on N worker threads of this machine', count_arg)
     .option('--keep-images <dir>', "save each run's final card (user area and boot partitions as raw images) in DIR")
+    .option('--bridge <transport>', `with --host serial: a tools/mmc-bridge process per run, on ${BRIDGE_KINDS.join(' or ')} (default: the bridge's device end in-process)`, bridge_arg)
     .option('--board <file>', 'boot this board and print its kernel log, instead of running scenarios')
     .option('--config <file>', 'with --board: Kconfig overrides (JSON, as tools/kconfig takes)')
     .option('--cmdline <words>', "with --board: words appended to the board's kernel command line", '')
@@ -179,6 +190,7 @@ const main = async (argv: readonly string[]): Promise<void> => {
   }
   if (o.config || o.cmdline) throw new UsageError(['--config and --cmdline go with --board; a scenario carries its own config and cmdline']);
   if (o.keepImages) check_image_dir(o.keepImages);
+  if (o.bridge && (o.host !== 'serial' || o.matrix)) throw new UsageError(['--bridge goes with --host serial (not --matrix): it starts a bridge for the serial host']);
   if (o.traceMmio && !o.trace && !o.html) throw new UsageError(['--trace-mmio goes with --trace FILE or --html FILE']);
   if (o.trace && o.merge) throw new UsageError(['--trace records runs; --merge runs none']);
   if ((o.every || o.sample) && !o.explore) throw new UsageError(['--every and --sample go with --explore']);

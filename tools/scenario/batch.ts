@@ -16,6 +16,7 @@ export interface batch_options {
   readonly progress?: progress;
   readonly trace?: run_options['trace'];
   readonly keep_images?: string;
+  readonly bridge?: run_options['bridge'];
   /** Worker threads to run on (default 1: this thread). */
   readonly jobs?: number;
 }
@@ -29,6 +30,7 @@ const options = (r: planned_run, o: batch_options, point?: number): run_options 
   ...(point !== undefined ? { point } : {}),
   ...(o.trace ? { trace: o.trace } : {}),
   ...(o.keep_images ? { keep_images: o.keep_images } : {}),
+  ...(o.bridge ? { bridge: o.bridge } : {}),
 });
 
 interface item {
@@ -72,7 +74,7 @@ export const explore_planned = async (
   const explored: explored[] = [];
   const work: item[] = [];
   for (const r of runs) {
-    const n = await count_points(r.scenario, { host: r.host, variant: r.variant, seed: o.seed });
+    const n = await count_points(r.scenario, options(r, o));
     explored.push({ scenario: r.scenario.name, host: r.host, variant: variant_label(r.variant), seed: o.seed, points: n });
     for (const point of choose_points(n, { ...choice, seed: o.seed })) work.push({ r, point, index: work.length });
   }

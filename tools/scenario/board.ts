@@ -3,6 +3,7 @@
 // capabilities, the card with a GPT whose third partition is pstore's) and its config (pstore
 // with pmsg and console zones, mmcpstore built in unless the scenario says otherwise).
 import type { board } from '../../init/board.ts';
+import type { card_description } from '../../init/glue/card.ts';
 import type { mmc_mock_device } from '../../init/glue/mmc_mock.ts';
 import type { mmc_serial_device } from '../../init/glue/mmc_serial.ts';
 import type { sdhci_device } from '../../init/glue/sdhci.ts';
@@ -22,19 +23,35 @@ const GPT = [
  */
 const HIDDEN_PHASES: Readonly<Record<host_kind, readonly card_phase[]>> = { mock: [], sdhci: [], serial: ['data', 'prg', 'busy'] };
 
-/** Why @s cannot run on @host because it waits for a phase the host never stops in, or null. */
-export const hidden_phase = (s: scenario, host: host_kind): string | null => {
+/** What of a scenario's card tools/mmc-bridge can make: the rest is the bridge's own model. */
+const BRIDGE_CARD = new Set(['capacity', 'gpt', 'image']);
+
+/**
+ * Why @s cannot run on @host, or null: it waits for a phase the host never stops in. A bridge in
+ * another process (@bridge) has the card there: no phase of it can be waited for, and it serves
+ * a card of its own making.
+ */
+export const not_applicable = (s: scenario, host: host_kind, bridge = false): string | null => {
+  if (bridge && host === 'serial') {
+    if (s.steps.some((st) => st.do === 'wait_for')) return "the card is in the bridge's process: its phases cannot be waited for";
+    const card = Object.keys(s.board?.card ?? {}).filter((k) => !BRIDGE_CARD.has(k));
+    if (card.length) return `tools/mmc-bridge cannot make the card's ${card.join(', ')}`;
+  }
   const hidden = HIDDEN_PHASES[host];
   const step = s.steps.find((st) => st.do === 'wait_for' && hidden.includes(st.phase!));
   return step ? `the ${host} bridge runs the card's ${hidden.join(', ')} phases inside one exchange` : null;
 };
 
-const device = (s: scenario, host: host_kind): mmc_mock_device | sdhci_device | mmc_serial_device => {
-  const card = { capacity: '8GiB', product_name: 'MMC08G', gpt: GPT, ...s.board?.card };
+/** The card of every scenario: 8 GiB with the GPT pstore expects, unless the scenario says more. */
+export const scenario_card = (s: scenario): card_description => ({ capacity: '8GiB', product_name: 'MMC08G', gpt: GPT, ...s.board?.card });
+
+const device = (s: scenario, host: host_kind, link: string): mmc_mock_device | sdhci_device | mmc_serial_device => {
+  const card = scenario_card(s);
   const common = (s.board?.host ?? {}) as { caps?: string[]; caps2?: string[] };
   if (host === 'mock') return { type: 'mmc_mock', host: { ...common, ...s.board?.mock } as mmc_mock_device['host'], card };
-  // The bridge's device end in-process, on the run's card: deterministic, and journaled like the others.
-  if (host === 'serial') return { type: 'mmc_serial', link: 'loop', host: common as mmc_serial_device['host'], card };
+  // By default the bridge's device end in-process, on the run's card: deterministic, and journaled
+  // like the others; or a bridge process on @link, whose card is its own.
+  if (host === 'serial') return { type: 'mmc_serial', link, host: common as mmc_serial_device['host'], ...(link === 'loop' ? { card } : {}) };
   // An eMMC slot as a device tree describes one: non-removable, no SD or SDIO.
   return {
     type: 'sdhci',
@@ -49,8 +66,8 @@ const device = (s: scenario, host: host_kind): mmc_mock_device | sdhci_device | 
   } as sdhci_device;
 };
 
-export const scenario_board = (s: scenario, host: host_kind): board => {
-  return { name: `${s.name}-${host}`, cpus: s.board?.cpus ?? 2, cmdline: [PSTORE_CMDLINE, s.cmdline].filter(Boolean).join(' '), devices: [device(s, host)] };
+export const scenario_board = (s: scenario, host: host_kind, link = 'loop'): board => {
+  return { name: `${s.name}-${host}`, cpus: s.board?.cpus ?? 2, cmdline: [PSTORE_CMDLINE, s.cmdline].filter(Boolean).join(' '), devices: [device(s, host, link)] };
 };
 
 /** The scenario's Kconfig overrides over what every scenario needs. */

@@ -8,6 +8,7 @@ import type { BlockBackend } from '../../include/hw/block.h.ts';
 import { SparseBackend } from '../../hw/block/sparse.ts';
 import type { board_storage } from '../../init/storage.ts';
 import { UsageError } from '../lib/cli.ts';
+import { copy_sparse } from '../lib/copy-sparse.ts';
 
 const STEP = 1 << 20;
 
@@ -43,6 +44,13 @@ export const save_card_images = (storage: board_storage, dir: string, name: stri
     }
   }
   return out;
+};
+
+/** A bridge's image file, saved as @name (sparse, as the bridge left it). */
+export const copy_image = (image: string, dir: string, name: string): string => {
+  const path = join(dir, `${name}.img`);
+  copy_sparse(image, path);
+  return path;
 };
 
 /** --keep-images DIR must be a directory that exists (nothing is created or overwritten outside it). */

@@ -2,7 +2,7 @@
 // Which runs a command asks for: scenarios × hosts × variants, in a fixed order, and the K-th
 // of N shards of that list (every N-th run from the K-th), so that N machines split the work
 // and their results merge back into the same report.
-import { hidden_phase } from './board.ts';
+import { not_applicable } from './board.ts';
 import type { loaded_scenario } from './load.ts';
 import type { host_kind } from './schema.ts';
 
@@ -26,6 +26,8 @@ export interface plan_options {
   /** The variants asked for; null means each scenario's own (v5 when it names none). */
   readonly variants: readonly string[] | null;
   readonly shard?: { k: number; n: number };
+  /** The serial host's bridge runs in its own process. */
+  readonly bridge?: boolean;
 }
 
 export const plan_runs = (scenarios: readonly loaded_scenario[], o: plan_options): { runs: planned_run[]; skipped: skipped_run[] } => {
@@ -37,9 +39,9 @@ export const plan_runs = (scenarios: readonly loaded_scenario[], o: plan_options
         skipped.push({ scenario: scenario.name, host, why: `the scenario needs ${scenario.hosts.join(' or ')}` });
         continue;
       }
-      const hidden = hidden_phase(scenario, host);
-      if (hidden) {
-        skipped.push({ scenario: scenario.name, host, why: hidden });
+      const why = not_applicable(scenario, host, o.bridge);
+      if (why) {
+        skipped.push({ scenario: scenario.name, host, why });
         continue;
       }
       for (const variant of o.variants ?? [scenario.variant ?? 'v5']) runs.push({ index: runs.length, file, scenario, host, variant });

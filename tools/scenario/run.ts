@@ -11,10 +11,11 @@ import { Machine } from '../../init/machine.ts';
 import { Tracer } from '../../kernel/trace/trace.ts';
 import { open_board_storage } from '../lib/board-storage.ts';
 import { load_kconfig_db, resolve_config } from '../../scripts/kconfig/index.ts';
-import { scenario_board, scenario_config } from './board.ts';
+import { scenario_board, scenario_card, scenario_config } from './board.ts';
+import { start_run_bridge, type bridge_kind, type run_bridge } from './bridge_run.ts';
 import { classify, count, type counter } from './outcome.ts';
 import { expected_outcome_of, is_builtin_variant, type host_kind, type outcome, type scenario } from './schema.ts';
-import { image_name, save_card_images } from './images.ts';
+import { copy_image, image_name, save_card_images } from './images.ts';
 import { run_trace_events, type trace_event } from './trace.ts';
 import { run_step, scenario_context_init, STOPPED, type scenario_context } from './steps.ts';
 
@@ -29,6 +30,8 @@ export interface run_options {
   readonly trace?: 'on' | 'mmio';
   /** Save the final card images in this directory. */
   readonly keep_images?: string;
+  /** Serial host: a tools/mmc-bridge process on this transport instead of the in-process one. */
+  readonly bridge?: bridge_kind;
 }
 
 export interface run_result {
@@ -66,26 +69,36 @@ export const load_variant_module = async (path: string): Promise<module> => {
   return mod.default;
 };
 
-/** The machine of a run booted, its modules loaded and pstore mounted: ready for the steps. */
-const prepare = async (s: scenario, o: run_options): Promise<scenario_context> => {
+/**
+ * The machine of a run booted, its modules loaded and pstore mounted: ready for the steps; and
+ * how to let go of what the run holds outside (a bridge process).
+ */
+const prepare = async (s: scenario, o: run_options): Promise<{ c: scenario_context; bridge: run_bridge | null }> => {
   const user_variant = is_builtin_variant(o.variant) ? null : await load_variant_module(o.variant);
   const r = resolve_config(load_kconfig_db(), scenario_config(s, o.variant));
   if (!r.ok) throw new Error(`config: ${r.errors.join('; ')}`);
   const modular = r.config['MMC_PSTORE'] === 'm';
+  const bridge = o.bridge && o.host === 'serial' ? await start_run_bridge(o.bridge, scenario_card(s)) : null;
   const after_boot = async (m: Machine) => {
+    bridge?.attach(m);
     if (o.trace) m.resolve(Tracer).enable(o.trace === 'mmio');
     if (modular) await m.modprobe('mmcpstore');
     if (user_variant) await m.insmod(user_variant);
     // As systemd-pstore does at every boot: pstore/zone recovers, and takes new records, after it.
     await m.exec(0, 'mount', () => m.resolve(PSTOREFS).mount());
   };
-  const board = scenario_board(s, o.host);
+  const board = scenario_board(s, o.host, bridge?.url);
   // A card image (made absolute when the scenario was loaded) is read through a copy-on-write
   // overlay: every run starts from the same file, and the file is never written.
   const storage = open_board_storage(board, '/', { copy_on_write: true });
-  const m = await Machine.boot({ config: r.config, board, seed: o.seed, storage });
-  await after_boot(m);
-  return scenario_context_init(m, after_boot);
+  try {
+    const m = await Machine.boot({ config: r.config, board, seed: o.seed, storage, ...(bridge ? { links: bridge.links } : {}) });
+    await after_boot(m);
+    return { c: scenario_context_init(m, after_boot), bridge };
+  } catch (e) {
+    await bridge?.stop();
+    throw e;
+  }
 };
 
 const crash_step = (s: scenario): number => s.steps.findIndex((x) => x.do === 'panic' || x.do === 'oops');
@@ -101,10 +114,14 @@ const DRAIN_NS = 10e9;
 
 /** Yield points the workload passes (on every CPU): the instants exploration can panic at. */
 export const count_points = async (s: scenario, o: run_options): Promise<number> => {
-  const c = await prepare(s, o);
-  const base = c.m.sched.yields;
-  await play_workload(c, s);
-  return c.m.sched.yields - base;
+  const { c, bridge } = await prepare(s, o);
+  try {
+    const base = c.m.sched.yields;
+    await play_workload(c, s);
+    return c.m.sched.yields - base;
+  } finally {
+    await bridge?.stop();
+  }
 };
 
 /**
@@ -135,8 +152,16 @@ const play = async (c: scenario_context, s: scenario, point: number | undefined)
 };
 
 export const run_scenario = async (s: scenario, o: run_options): Promise<run_result> => {
+  const { c, bridge } = await prepare(s, o);
+  try {
+    return await finish_run(s, o, c, bridge);
+  } finally {
+    await bridge?.stop();
+  }
+};
+
+const finish_run = async (s: scenario, o: run_options, c: scenario_context, bridge: run_bridge | null): Promise<run_result> => {
   const variant = o.variant;
-  const c = await prepare(s, o);
   await play(c, s, o.point);
   const crashed = c.crashed ?? c.m;
   if (c.m === crashed) {
@@ -145,7 +170,8 @@ export const run_scenario = async (s: scenario, o: run_options): Promise<run_res
   }
   const next = c.m;
   const fs = next.resolve(PSTOREFS);
-  const images = o.keep_images ? save_card_images(next.storage, o.keep_images, image_name(s.name, o.host, variant_label(variant), o.seed, o.point)) : null;
+  const name = image_name(s.name, o.host, variant_label(variant), o.seed, o.point);
+  const images = !o.keep_images ? null : bridge ? [copy_image(bridge.image, o.keep_images, name)] : save_card_images(next.storage, o.keep_images, name);
   const files = fs.readdir();
   const text = (name: string) => new TextDecoder().decode(fs.read(name) ?? new Uint8Array());
   const recovered = files.filter((f) => f.name.startsWith('dmesg-')).map((f) => text(f.name));
