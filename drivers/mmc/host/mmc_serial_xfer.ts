@@ -33,10 +33,13 @@ export function* serial_exchange(s: mmc_serial_session, baud: number, m: serial_
   return ex;
 }
 
+/** How long the card may program a write (the request's data timeout, else mmc_blk's bound), ms. */
+const write_busy_ms = (data: mmc_data): number => data.timeout_ns / 1e6 || WRITE_BUSY_MS;
+
 /** Issue @cmd; false if the request cannot go on (cmd.error says why). */
 function* serial_command(s: mmc_serial_session, baud: number, cmd: mmc_command, data: mmc_data | null): Generator<number, exchange | null, void> {
   const rsp = rsp_type(cmd.flags);
-  const busy_ms = data ? data.timeout_ns / 1e6 || WRITE_BUSY_MS : cmd.busy_timeout;
+  const busy_ms = data ? write_busy_ms(data) : cmd.busy_timeout;
   const dir = data ? (data.flags & MMC_DATA_READ ? CMD_DATA_READ : CMD_DATA_WRITE) : 0;
   const wait = rsp === RSP_R1B || dir === CMD_DATA_WRITE ? CMD_WAIT_BUSY : 0;
   const m: serial_message = {
@@ -88,7 +91,9 @@ function* give_write(s: mmc_serial_session, baud: number, cmd_seq: number, data:
   for (let block = 0; block < data.blocks; ) {
     const n = Math.min(per_frame, data.blocks - block);
     const chunk = data.buf.subarray(block * data.blksz, (block + n) * data.blksz);
-    const ex = yield* serial_exchange(s, baud, { type: 'data', cmd_seq, block_index: block, data: chunk });
+    // The last frame's reply waits for the card's programming too (the CMD asked for WAIT_BUSY).
+    const busy_ms = block + n === data.blocks ? write_busy_ms(data) : 0;
+    const ex = yield* serial_exchange(s, baud, { type: 'data', cmd_seq, block_index: block, data: chunk }, busy_ms);
     const r = ex.replies[0];
     if (ex.err) {
       data.error = ex.err;
