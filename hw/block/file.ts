@@ -16,6 +16,7 @@ export interface FileBackendOptions {
   size?: number;
 }
 
+/** A BlockBackend in a file, through the embedder's FileHandle (Node fs, OPFS, ...). */
 export class FileBackend implements BlockBackend {
   readonly size: number;
   private readonly file: FileHandle;

@@ -5,6 +5,7 @@ import type { BlockBackend } from '../../include/hw/block.h.ts';
 import type { Fillable } from './fill.ts';
 import { checkRange, checkSize } from './range.ts';
 
+/** A BlockBackend over one Uint8Array the caller owns (its length a multiple of 512). */
 export class MemoryBackend implements BlockBackend, Fillable {
   readonly size: number;
 

@@ -5,6 +5,7 @@ import type { BlockBackend } from '../../include/hw/block.h.ts';
 
 export type WriteListener = (offset: number, length: number) => void;
 
+/** A BlockBackend that tells a listener of every write (offset, length) before passing it on. */
 export class MonitoredBackend implements BlockBackend {
   constructor(
     readonly base: BlockBackend,

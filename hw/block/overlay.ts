@@ -24,6 +24,7 @@ interface Chunk {
   valid: Uint8Array;
 }
 
+/** A copy-on-write BlockBackend: reads fall through to `base` until written; `base` is never written. */
 export class OverlayBackend implements BlockBackend, Fillable {
   readonly size: number;
   readonly chunkBytes: number;

@@ -17,6 +17,7 @@ export interface SparseBackendOptions {
   fill?: number;
 }
 
+/** A BlockBackend in memory that costs only what was written (chunks allocated on first write). */
 export class SparseBackend implements BlockBackend, Fillable {
   readonly size: number;
   readonly chunkBytes: number;

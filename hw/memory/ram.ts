@@ -12,6 +12,7 @@ export interface GuestRamOptions {
   size: number;
 }
 
+/** Guest RAM as the DmaMemory a DMA-capable model (SdhciController) reads and writes. */
 export class GuestRam implements DmaMemory {
   private readonly mem: Uint8Array;
   private readonly start: number;

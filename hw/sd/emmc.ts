@@ -24,6 +24,12 @@ const NO_RESPONSE: SdResponse = { kind: 'none' };
 /** Maximum clock of each HS_TIMING mode (Hz): legacy 26 MHz, HS 52 MHz, HS200/HS400 200 MHz. */
 const MODE_HZ = [26e6, 52e6, 200e6, 200e6];
 
+/**
+ * An eMMC 5.1 card: the {@link SdCard} a host controller model (or a request-level host) talks
+ * to. Its media are BlockBackends (`user`, optional `boot0`/`boot1`/`rpmb`), its time the
+ * embedder's Clock; every option is checked (TypeError/RangeError naming it).
+ * saveState()/loadState() snapshot the card, not its media.
+ */
 export class EmmcCard implements SdCard {
   private readonly core: EmmcCore;
   private crcFault = false;

@@ -41,6 +41,15 @@ const STEP_HANDLERS: Readonly<Record<Step, (core: SdhciCore) => void>> = {
   timeout: timeoutStep,
 };
 
+/**
+ * An SD Host Controller with one slot. Connect points (all in {@link SdhciOptions}): `clock` for
+ * time, `irq` its level interrupt line, `dma` the memory SDMA/ADMA2 read and write, `card` the
+ * SdCard in the slot. Map it as an {@link MmioRegion} of 256 bytes; saveState()/loadState()
+ * snapshot it.
+ * @example
+ * const sdhci = new SdhciController({ clock, irq, dma: new GuestRam({ base: 0, size: 16 << 20 }), card });
+ * sdhci.write(SDHCI.SDHCI_ARGUMENT, 4, 0);
+ */
 export class SdhciController implements MmioRegion {
   readonly size = SDHCI_REGS_SIZE;
   private readonly core: SdhciCore;
