@@ -19,7 +19,8 @@ const walk = (dir: string): string[] =>
 
 /** Directories a unit's files may import besides include/. */
 const UNITS = ['block/', 'kernel/', 'drivers/base/', 'drivers/mmc/core/', 'drivers/mmc/host/', 'fs/pstore/'];
-const CORE_PACKAGES = ['tsyringe', 'ajv', 'pako', '#zlib'];
+// reflect-metadata: the polyfill tsyringe needs, imported where the machine is entered (init/api.ts).
+const CORE_PACKAGES = ['tsyringe', 'reflect-metadata', 'ajv', 'pako', '#zlib'];
 const NODE = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 const imports_of = (src: string): string[] => {
