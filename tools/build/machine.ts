@@ -6,13 +6,17 @@ import { fileURLToPath } from 'node:url';
 
 const ENTRY = fileURLToPath(new URL('../../init/api.ts', import.meta.url));
 
-/** Bundle the machine into @outfile (ESM, browser); the metafile of the build. */
-export const build_machine_bundle = async (outfile: string): Promise<Metafile> => {
+/**
+ * Bundle the machine into @outfile for a browser: ESM, or a classic script defining the global
+ * `mmcpstore` (what a page opened from file:// can load); the metafile of the build.
+ */
+export const build_machine_bundle = async (outfile: string, format: 'esm' | 'iife' = 'esm'): Promise<Metafile> => {
   const r = await build({
     entryPoints: [ENTRY],
     outfile,
     bundle: true,
-    format: 'esm',
+    format,
+    ...(format === 'iife' ? { globalName: 'mmcpstore' } : {}),
     platform: 'browser',
     target: 'es2022',
     metafile: true,
