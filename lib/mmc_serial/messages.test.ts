@@ -28,6 +28,7 @@ import {
   IOS_POWER_ON,
   decode_message,
   encode_message,
+  message_length,
   type serial_message,
 } from './messages.ts';
 
@@ -81,6 +82,7 @@ describe('messages', () => {
     expect(type).toBe(code);
     expect(hex(payload)).toBe(bytes);
     expect(decode_message(type, payload)).toEqual(m);
+    expect(message_length(m)).toBe(payload.length);
   });
 
   it('round-trips through frames and the decoder', () => {

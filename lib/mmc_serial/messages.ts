@@ -146,6 +146,11 @@ export function message_type_code(type: serial_message['type']): number {
   return TYPE_CODE[type];
 }
 
+/** Payload bytes of @m on the wire, without encoding it. */
+export function message_length(m: serial_message): number {
+  return m.type === 'data' ? 4 + m.data.length : FIXED_LEN[TYPE_CODE[m.type]]!;
+}
+
 function put(len: number, fill: (dv: DataView, u8: Uint8Array) => void): Uint8Array {
   const u8 = new Uint8Array(len);
   fill(new DataView(u8.buffer), u8);

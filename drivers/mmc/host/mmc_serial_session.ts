@@ -82,16 +82,18 @@ export class mmc_serial_session {
    */
   transact(m: serial_message, busy_ms = 0): exchange {
     // A dropped line gets one reply timeout to come back (the transport reconnects by itself).
-    const down_ms = this.link.up ? 0 : this.options.reply_timeout_ms;
-    if (down_ms) this.link.read(down_ms);
-    let ex: exchange;
+    let waited_ms = this.link.up ? 0 : this.options.reply_timeout_ms;
+    if (waited_ms) this.link.read(waited_ms);
+    let wire_bytes = 0;
     if (this.synced !== this.link.generation) {
       if (this.device) this.stats.resyncs++;
       const h = this.hello();
-      ex = h.err ? h : this.send(m, busy_ms);
-      if (ex !== h) ex = { ...ex, wire_bytes: ex.wire_bytes + h.wire_bytes, waited_ms: ex.waited_ms + h.waited_ms };
-    } else ex = this.send(m, busy_ms);
-    return down_ms ? { ...ex, waited_ms: ex.waited_ms + down_ms } : ex;
+      if (h.err) return { ...h, waited_ms: h.waited_ms + waited_ms };
+      wire_bytes += h.wire_bytes;
+      waited_ms += h.waited_ms;
+    }
+    const ex = this.send(m, busy_ms);
+    return { ...ex, wire_bytes: ex.wire_bytes + wire_bytes, waited_ms: ex.waited_ms + waited_ms };
   }
 
   private send(m: serial_message, busy_ms: number): exchange {

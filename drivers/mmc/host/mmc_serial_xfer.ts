@@ -8,7 +8,7 @@ import { MMC_DATA_READ, MMC_RSP_136, MMC_RSP_BUSY, MMC_RSP_CRC, MMC_RSP_PRESENT,
 import { crc32 } from '../../../lib/mmc_serial/crc.ts';
 import { serial_status_to_errno } from '../../../lib/mmc_serial/errors.ts';
 import { FRAME_OVERHEAD } from '../../../lib/mmc_serial/frame.ts';
-import { CMD_DATA_READ, CMD_DATA_WRITE, CMD_WAIT_BUSY, RSP_NONE, RSP_R1, RSP_R1B, RSP_R2, RSP_R3, encode_message, type serial_message } from '../../../lib/mmc_serial/messages.ts';
+import { CMD_DATA_READ, CMD_DATA_WRITE, CMD_WAIT_BUSY, RSP_NONE, RSP_R1, RSP_R1B, RSP_R2, RSP_R3, message_length, type serial_message } from '../../../lib/mmc_serial/messages.ts';
 import type { exchange, mmc_serial_session } from './mmc_serial_session.ts';
 
 /** Busy bound for a write's programming when the request gives none, ms (as mmc_blk's). */
@@ -26,7 +26,7 @@ const rsp_type = (flags: number): number => {
 
 /** @m out, the device's answer back: the time of each leg is yielded, the answer returned. */
 export function* serial_exchange(s: mmc_serial_session, baud: number, m: serial_message, busy_ms = 0): Generator<number, exchange, void> {
-  const out = FRAME_OVERHEAD + encode_message(m).payload.length;
+  const out = FRAME_OVERHEAD + message_length(m);
   yield line_ns(baud, out);
   const ex = s.transact(m, busy_ms);
   yield line_ns(baud, Math.max(0, ex.wire_bytes - out)) + ex.waited_ms * 1e6;
