@@ -14,7 +14,6 @@ import type { Machine } from '../../init/machine.ts';
 import { start_bridge, stop_bridge } from '../bridge/spawn.ts';
 import { copy_sparse } from '../lib/copy-sparse.ts';
 import { open_link } from '../serial/link.ts';
-import { link_url_baud, parse_link_url } from '../serial/link_url.ts';
 
 export type bridge_kind = 'tcp' | 'pty';
 export const BRIDGE_KINDS: readonly bridge_kind[] = ['tcp', 'pty'];
@@ -81,11 +80,10 @@ export const start_run_bridge = async (kind: bridge_kind, card: card_description
     },
     close: () => link.close(),
   };
-  const baud = link_url_baud(parse_link_url(br.url));
   return {
     url: br.url,
     image,
-    links: { open: () => ({ link: journaled, baud }) },
+    links: { open: () => ({ link: journaled, baud: link.baud }) },
     attach: (m) => (target = m.resolve(CardJournal)),
     stop: async () => {
       link.close();

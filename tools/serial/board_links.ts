@@ -6,7 +6,6 @@ import type { mmc_serial_device } from '../../init/glue/mmc_serial.ts';
 import type { serial_link, serial_links } from '../../include/linux/platform_data/mmc_serial.h.ts';
 import { UsageError } from '../lib/cli.ts';
 import { open_link } from './link.ts';
-import { link_url_baud, parse_link_url } from './link_url.ts';
 
 export interface opened_links extends serial_links {
   close(): void;
@@ -23,7 +22,8 @@ export const open_board_links = (b: board, board_path: string): opened_links => 
       const url = dev.type === 'mmc_serial' ? (dev as mmc_serial_device).link : 'loop';
       if (url === 'loop' || links.has(url)) continue;
       try {
-        links.set(url, { link: open_link(url), baud: link_url_baud(parse_link_url(url)) });
+        const link = open_link(url);
+        links.set(url, { link, baud: link.baud });
       } catch (e) {
         throw new UsageError([`${board_path}: board.devices[${i}].link: ${(e as Error).message}`]);
       }

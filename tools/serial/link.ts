@@ -3,7 +3,7 @@
 // transport; this side blocks on shared memory (Atomics.wait) and never needs the event loop.
 import { Worker } from 'node:worker_threads';
 import type { serial_link } from '../../include/linux/platform_data/mmc_serial.h.ts';
-import { format_link_target, parse_link_url, type link_target } from './link_url.ts';
+import { format_link_target, link_url_baud, parse_link_url, type link_target } from './link_url.ts';
 
 const ENTRY = new URL('./link-worker-entry.mjs', import.meta.url);
 
@@ -67,8 +67,11 @@ const wait_state_change = (ctl: Int32Array, from: number, timeout_ms: number): n
   }
 };
 
+/** A link as open_link() gives it: the URL it was opened with, normalised, and the line rate to charge. */
+export type opened_link = serial_link & { readonly description: string; readonly baud: number };
+
 /** Open the link written @url, blocking until connected; throws if it cannot connect in time. */
-export const open_link = (url: string, options: link_options = {}): serial_link & { readonly description: string } => {
+export const open_link = (url: string, options: link_options = {}): opened_link => {
   const target = parse_link_url(url);
   const connect_timeout_ms = options.connect_timeout_ms ?? 5000;
   const data: link_worker_data = {
@@ -119,6 +122,7 @@ export const open_link = (url: string, options: link_options = {}): serial_link 
 
   return {
     description: format_link_target(target),
+    baud: link_url_baud(target),
     get up(): boolean {
       return !closed && Atomics.load(ctl, CTL.up) === 1;
     },
