@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../hw/index.ts';
-import { build_hw_bundle } from './hw.ts';
+import { build_bundle } from './bundle.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hw-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the hw/ browser bundle', () => {
   it('holds the models and nothing of Node or tsyringe, and works when imported', async () => {
     const out = join(dir, 'hw.js');
-    const meta = await build_hw_bundle(out);
+    const meta = await build_bundle('hw', out);
     const inputs = Object.keys(meta.inputs);
     expect(inputs).toContain('hw/sd/sdhci.ts');
     expect(inputs).toContain('hw/sd/emmc.ts');

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build_machine_bundle } from './machine.ts';
+import { build_bundle } from './bundle.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -53,7 +53,7 @@ const page = (bundle: string): string => `<!doctype html>
 describe.skipIf(!chromium)('the machine bundle in Chromium', () => {
   it('boots, panics, reboots and shows the recovered dmesg record; the page is screenshotted', async () => {
     const bundle = join(dir, 'machine.js');
-    await build_machine_bundle(bundle, 'iife');
+    await build_bundle('machine', bundle, 'iife');
     const html = join(dir, 'machine.html');
     writeFileSync(html, page(readFileSync(bundle, 'utf8').replaceAll('</script', '<\\/script')));
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build_machine_bundle } from './machine.ts';
+import { build_bundle } from './bundle.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'machine-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the machine browser bundle', () => {
   it('takes zlib from pako, holds no Node built-in, and recovers a panic record when loaded', async () => {
     const out = join(dir, 'machine.js');
-    const meta = await build_machine_bundle(out);
+    const meta = await build_bundle('machine', out);
     const inputs = Object.keys(meta.inputs);
     expect(inputs).toContain('lib/zlib/pako.ts');
     expect(inputs).not.toContain('lib/zlib/node.ts');

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+// The browser bundles, built with esbuild: `hw`, the device models (hw/index.ts) for an emulator
+// that embeds the SDHCI controller and the eMMC card; `machine`, the whole machine (init/api.ts:
+// createMachine), zlib through pako by the '#zlib' import map's browser condition. One file each,
+// nothing external; the metafile says what went in.
+import { build, type Metafile } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const BUNDLES = {
+  hw: { entry: '../../hw/index.ts', global: 'mmcpstore_hw' },
+  machine: { entry: '../../init/api.ts', global: 'mmcpstore' },
+} as const;
+
+export type bundle_name = keyof typeof BUNDLES;
+
+/**
+ * Bundle @name into @outfile for a browser: ESM, or a classic script defining a global
+ * (`mmcpstore`, `mmcpstore_hw`: what a page opened from file:// can load); the build's metafile.
+ */
+export const build_bundle = async (name: bundle_name, outfile: string, format: 'esm' | 'iife' = 'esm'): Promise<Metafile> => {
+  const b = BUNDLES[name];
+  const r = await build({
+    entryPoints: [fileURLToPath(new URL(b.entry, import.meta.url))],
+    outfile,
+    bundle: true,
+    format,
+    ...(format === 'iife' ? { globalName: b.global } : {}),
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    sourcemap: true,
+    logLevel: 'silent',
+  });
+  return r.metafile;
+};
