@@ -16,5 +16,13 @@ export const HOST_CAPS_PROPERTIES = {
 } as const;
 
 /** The OR of the named capability bits. */
-export const cap_bits = (names: readonly string[] | undefined): number =>
+const cap_bits = (names: readonly string[] | undefined): number =>
   (names ?? []).reduce((v, n) => v | ((HOST as unknown as Record<string, number>)[n] ?? 0), 0);
+
+/** A board host's named capabilities as the bits its driver adds and takes away. */
+export const caps_change = (h: { readonly caps?: readonly string[]; readonly caps_clear?: readonly string[]; readonly caps2?: readonly string[]; readonly caps2_clear?: readonly string[] }): Required<HOST.mmc_caps_change> => ({
+  caps: cap_bits(h.caps),
+  caps_clear: cap_bits(h.caps_clear),
+  caps2: cap_bits(h.caps2),
+  caps2_clear: cap_bits(h.caps2_clear),
+});

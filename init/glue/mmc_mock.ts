@@ -3,7 +3,7 @@
 // slot's backing stores (init/glue/card.ts) and registers the platform device the mmc_mock
 // driver binds to.
 import type { DependencyContainer } from 'tsyringe';
-import { cap_bits, HOST_CAPS_PROPERTIES } from './host_caps.ts';
+import { caps_change, HOST_CAPS_PROPERTIES } from './host_caps.ts';
 import type { mmc_mock_fault, mmc_mock_platform_data } from '../../include/linux/platform_data/mmc_mock.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
 import type { board_device } from '../board.ts';
@@ -72,10 +72,7 @@ export const attach_mmc_mock = async (c: DependencyContainer, dev: mmc_mock_devi
   const h = dev.host ?? {};
   const pdata: mmc_mock_platform_data = {
     card,
-    caps: cap_bits(h.caps),
-    caps_clear: cap_bits(h.caps_clear),
-    caps2: cap_bits(h.caps2),
-    caps2_clear: cap_bits(h.caps2_clear),
+    ...caps_change(h),
     ...(h.f_max !== undefined ? { f_max: h.f_max } : {}),
     ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
     ...(h.faults ? { faults: h.faults } : {}),

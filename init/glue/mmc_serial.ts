@@ -11,7 +11,7 @@ import { BridgeDevice } from '../../tools/bridge/device.ts';
 import type { board_device } from '../board.ts';
 import type { board_storage } from '../storage.ts';
 import { CARD_SCHEMA, build_card, type card_description } from './card.ts';
-import { cap_bits, HOST_CAPS_PROPERTIES } from './host_caps.ts';
+import { caps_change, HOST_CAPS_PROPERTIES } from './host_caps.ts';
 
 /** Line rate of a loop link unless the board says otherwise (a fast USB-serial bridge). */
 export const LOOP_BAUD = 3_000_000;
@@ -81,10 +81,7 @@ export const attach_mmc_serial = async (c: DependencyContainer, dev: mmc_serial_
   else throw new Error(`${key}: link ${dev.link} must be opened by the tool that loaded the board`);
   const pdata: mmc_serial_platform_data = {
     ...link,
-    caps: cap_bits(h.caps),
-    caps_clear: cap_bits(h.caps_clear),
-    caps2: cap_bits(h.caps2),
-    caps2_clear: cap_bits(h.caps2_clear),
+    ...caps_change(h),
     ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
     ...(h.reply_timeout_ms !== undefined ? { reply_timeout_ms: h.reply_timeout_ms } : {}),
     ...(h.retries !== undefined ? { retries: h.retries } : {}),

@@ -14,7 +14,7 @@ import type { DmaMemory } from '../../include/hw/dma.h.ts';
 import { register_service } from '../../include/linux/di.h.ts';
 import { DMA, DMA_ZONE, type dma_zone } from '../../include/linux/dma-mapping.h.ts';
 import { IRQ, type irq_api } from '../../include/linux/interrupt.h.ts';
-import { cap_bits, HOST_CAPS_PROPERTIES } from './host_caps.ts';
+import { caps_change, HOST_CAPS_PROPERTIES } from './host_caps.ts';
 import { SDHCI_QUIRKS, type sdhci_platform_data, type sdhci_quirk } from '../../include/linux/platform_data/sdhci.h.ts';
 import { PLATFORM, type platform_api } from '../../include/linux/platform_device.h.ts';
 import { SCHED, type sched_api } from '../../include/linux/sched.h.ts';
@@ -196,10 +196,7 @@ export const attach_sdhci = async (c: DependencyContainer, dev: sdhci_device, in
     controller,
     set_clock_gated: (gated) => controller.setClockGated(gated),
     quirks: [...(h.quirks ?? [])],
-    caps: cap_bits(h.caps),
-    caps_clear: cap_bits(h.caps_clear),
-    caps2: cap_bits(h.caps2),
-    caps2_clear: cap_bits(h.caps2_clear),
+    ...caps_change(h),
     ...(h.autosuspend_ms !== undefined ? { autosuspend_ms: h.autosuspend_ms } : {}),
   };
   await c.resolve<platform_api>(PLATFORM).platform_device_register({ name: 'sdhci', id, irq, platform_data: pdata });

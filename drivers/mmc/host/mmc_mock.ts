@@ -35,6 +35,7 @@ import {
   MMC_VDD_165_195,
   MMC_VDD_32_33,
   MMC_VDD_33_34,
+  mmc_set_caps,
   type mmc_host,
   type mmc_ios,
 } from '../../../include/linux/mmc/host.h.ts';
@@ -106,8 +107,8 @@ export class MmcMockDriver extends MmcRequestHostDriver<mmc_mock_host> {
       get_ro: () => 0,
       card_busy: (host) => this.card_busy(host.private as mmc_mock_host),
     };
-    host.caps = ((MMC_CAP_4_BIT_DATA | MMC_CAP_8_BIT_DATA | MMC_CAP_MMC_HIGHSPEED | MMC_CAP_CMD23 | MMC_CAP_NONREMOVABLE | MMC_CAP_WAIT_WHILE_BUSY | (pd.caps ?? 0)) & ~(pd.caps_clear ?? 0)) | 0;
-    host.caps2 = ((MMC_CAP2_HS200_1_8V_SDR | MMC_CAP2_NO_SDIO | MMC_CAP2_NO_SD | (pd.caps2 ?? 0)) & ~(pd.caps2_clear ?? 0)) | 0;
+    const caps = MMC_CAP_4_BIT_DATA | MMC_CAP_8_BIT_DATA | MMC_CAP_MMC_HIGHSPEED | MMC_CAP_CMD23 | MMC_CAP_NONREMOVABLE | MMC_CAP_WAIT_WHILE_BUSY;
+    mmc_set_caps(host, caps, MMC_CAP2_HS200_1_8V_SDR | MMC_CAP2_NO_SDIO | MMC_CAP2_NO_SD, pd);
     host.f_min = 400_000;
     host.f_max = pd.f_max ?? 200_000_000;
     host.ocr_avail = MMC_VDD_32_33 | MMC_VDD_33_34 | MMC_VDD_165_195;

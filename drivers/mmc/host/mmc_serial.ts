@@ -19,6 +19,7 @@ import {
   MMC_CAP_WAIT_WHILE_BUSY,
   MMC_VDD_32_33,
   MMC_VDD_33_34,
+  mmc_set_caps,
   type mmc_host,
 } from '../../../include/linux/mmc/host.h.ts';
 import type { module } from '../../../include/linux/module.h.ts';
@@ -81,8 +82,7 @@ export class MmcSerialDriver extends MmcRequestHostDriver<mmc_serial_host> {
     };
     const widths = (dev.bus_widths & BUS_WIDTH_4 ? MMC_CAP_4_BIT_DATA : 0) | (dev.bus_widths & BUS_WIDTH_8 ? MMC_CAP_8_BIT_DATA : 0);
     const caps = widths | MMC_CAP_MMC_HIGHSPEED | MMC_CAP_CMD23 | MMC_CAP_NONREMOVABLE | MMC_CAP_WAIT_WHILE_BUSY;
-    host.caps = ((caps | (pd.caps ?? 0)) & ~(pd.caps_clear ?? 0)) | 0;
-    host.caps2 = ((MMC_CAP2_NO_SDIO | MMC_CAP2_NO_SD | (pd.caps2 ?? 0)) & ~(pd.caps2_clear ?? 0)) | 0;
+    mmc_set_caps(host, caps, MMC_CAP2_NO_SDIO | MMC_CAP2_NO_SD, pd);
     host.f_min = 400_000;
     host.f_max = dev.max_clock_hz;
     host.ocr_avail = MMC_VDD_32_33 | MMC_VDD_33_34;

@@ -5,6 +5,7 @@
 import * as R from '../../../include/hw/sdhci.h.ts';
 import { ENODEV } from '../../../include/linux/errno.h.ts';
 import { IRQF_SHARED } from '../../../include/linux/interrupt.h.ts';
+import { mmc_set_caps } from '../../../include/linux/mmc/host.h.ts';
 import { sdhci_adma_table_size } from './sdhci_adma.ts';
 import { sdhci_decide_dma, sdhci_decide_mmc, sdhci_mode_name } from './sdhci_caps.ts';
 import { sdhci_complete_work } from './sdhci_done.ts';
@@ -56,8 +57,7 @@ export const sdhci_setup_host = async (host: sdhci_host): Promise<number> => {
   mmc.f_max = m.f_max;
   mmc.max_busy_timeout = m.max_busy_timeout;
   const pd = host.pdata;
-  mmc.caps = ((m.caps | pd.caps) & ~pd.caps_clear) | 0;
-  mmc.caps2 = ((m.caps2 | pd.caps2) & ~pd.caps2_clear) | 0;
+  mmc_set_caps(mmc, m.caps, m.caps2, pd);
   mmc.ocr_avail = m.ocr_avail;
   mmc.max_req_size = m.max_req_size;
   mmc.max_segs = m.max_segs;

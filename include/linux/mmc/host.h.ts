@@ -85,6 +85,21 @@ export const MMC_CAP2_NO_MMC = 1 << 22;
 export const MMC_CAP2_CQE = 1 << 23;
 export const MMC_CAP2_CQE_DCMD = 1 << 24;
 
+/** A board's changes to the capabilities a host driver sets (a device tree's cap-* and no-* properties). */
+export interface mmc_caps_change {
+  /** MMC_CAP_* to add, and to take away; MMC_CAP2_* likewise. */
+  readonly caps?: number;
+  readonly caps_clear?: number;
+  readonly caps2?: number;
+  readonly caps2_clear?: number;
+}
+
+/** The driver's @caps and @caps2 with @change applied, as mmc_of_parse() leaves them: into @host. */
+export const mmc_set_caps = (host: Pick<mmc_host, 'caps' | 'caps2'>, caps: number, caps2: number, change: mmc_caps_change): void => {
+  host.caps = ((caps | (change.caps ?? 0)) & ~(change.caps_clear ?? 0)) | 0;
+  host.caps2 = ((caps2 | (change.caps2 ?? 0)) & ~(change.caps2_clear ?? 0)) | 0;
+};
+
 // OCR voltage window bits (MMC_VDD_165_195 .. MMC_VDD_35_36).
 export const MMC_VDD_165_195 = 0x00000080;
 export const MMC_VDD_32_33 = 0x00100000;

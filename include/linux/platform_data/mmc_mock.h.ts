@@ -2,6 +2,7 @@
 // Board data of the request-level mock host (ours, in the style of include/linux/platform_data):
 // the card it talks to, its capabilities, and faults to inject.
 import type { SdCard } from '../../hw/sd.h.ts';
+import type { mmc_caps_change } from '../mmc/host.h.ts';
 
 /** One injected fault: which requests it hits and what goes wrong. */
 export interface mmc_mock_fault {
@@ -24,13 +25,9 @@ export interface mmc_mock_fault {
   readonly busy_ns?: number;
 }
 
-export interface mmc_mock_platform_data {
+/** The board's capability changes (mmc_caps_change) go on top of the mock's defaults. */
+export interface mmc_mock_platform_data extends mmc_caps_change {
   readonly card: SdCard;
-  /** MMC_CAP_* to add to the mock's defaults, and MMC_CAP_* to take away. */
-  readonly caps?: number;
-  readonly caps_clear?: number;
-  readonly caps2?: number;
-  readonly caps2_clear?: number;
   /** Highest bus clock, Hz (default 200 MHz). */
   readonly f_max?: number;
   /** Fixed controller overhead per command, ns (default 1000). */

@@ -2,6 +2,7 @@
 // Board data of the serial-line host (ours, in the style of include/linux/platform_data): the
 // byte link to the device end of docs/serial-protocol.md, and the line's timing.
 import { define_token } from '../di.h.ts';
+import type { mmc_caps_change } from '../mmc/host.h.ts';
 
 /**
  * A byte link to the device, synchronous so that a polled panic path can use it with interrupts
@@ -23,15 +24,11 @@ export interface serial_link {
   close(): void;
 }
 
-export interface mmc_serial_platform_data {
+/** The board's capability changes (mmc_caps_change) go on top of what HELLO_ACK allows. */
+export interface mmc_serial_platform_data extends mmc_caps_change {
   readonly link: serial_link;
   /** Line rate charged to the virtual clock for each byte on the wire (10 bits per byte). */
   readonly baud: number;
-  /** MMC_CAP_* to add to the driver's defaults, and MMC_CAP_* to take away. */
-  readonly caps?: number;
-  readonly caps_clear?: number;
-  readonly caps2?: number;
-  readonly caps2_clear?: number;
   /** Runtime-PM autosuspend delay of the controller, ms (default 50). */
   readonly autosuspend_ms?: number;
   /** Real time to wait for a reply before resending, ms (default 200), and resends (default 3). */

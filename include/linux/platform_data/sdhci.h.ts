@@ -4,6 +4,7 @@
 // for runtime PM, and what the board says about the host beyond the capability registers (quirks,
 // MMC_CAP_* adjustments, autosuspend).
 import type { iomem } from '../io.h.ts';
+import type { mmc_caps_change } from '../mmc/host.h.ts';
 
 /**
  * Quirks a board can declare, named after Linux's SDHCI_QUIRK_* / SDHCI_QUIRK2_* (drivers/mmc/host/
@@ -66,7 +67,8 @@ export interface sdhci_clock_gate {
   setClockGated(gated: boolean): void;
 }
 
-export interface sdhci_platform_data {
+/** The board's capability changes (mmc_caps_change) go on top of what the capability registers imply. */
+export interface sdhci_platform_data extends mmc_caps_change {
   /** The controller's 256-byte register window (SDHCI_* offsets in include/hw/sdhci.h.ts). */
   readonly regs: iomem;
   /** The controller itself, for its clock gate (its other methods belong to the board). */
@@ -79,11 +81,6 @@ export interface sdhci_platform_data {
   set_clock_gated(gated: boolean): void;
   /** Board quirks (see sdhci_quirk); unknown names were rejected by the board schema. */
   readonly quirks: readonly sdhci_quirk[];
-  /** MMC_CAP_* to add to what the capability registers imply, and MMC_CAP_* to take away. */
-  readonly caps: number;
-  readonly caps_clear: number;
-  readonly caps2: number;
-  readonly caps2_clear: number;
   /** Runtime-PM autosuspend delay of the controller, ms (default 50; -1 keeps it active). */
   readonly autosuspend_ms?: number;
 }
