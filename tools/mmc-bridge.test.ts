@@ -23,6 +23,7 @@ import {
   RSP_R1B,
   RSP_R2,
   RSP_R3,
+  cmd_message,
   decode_message,
   encode_message,
   type serial_message,
@@ -126,7 +127,7 @@ class WireHost {
   }
 
   async cmd(opcode: number, rsp_type: number, arg = 0, extra: Partial<Extract<serial_message, { type: 'cmd' }>> = {}) {
-    const r = await this.one({ type: 'cmd', opcode, rsp_type, flags: 0, arg, blksz: 0, blocks: 0, busy_timeout_ms: 0, ...extra });
+    const r = await this.one(cmd_message(opcode, rsp_type, arg, extra));
     if (r.type !== 'cmd_resp') throw new Error(`CMD${opcode}: ${r.type}`);
     return r;
   }

@@ -109,6 +109,19 @@ export type serial_message =
 
 export type decode_result = serial_message | { error: string };
 
+/** CMD @opcode with response @rsp_type: no data and no busy wait unless @extra says so. */
+export const cmd_message = (opcode: number, rsp_type: number, arg = 0, extra: Partial<Extract<serial_message, { type: 'cmd' }>> = {}): serial_message => ({
+  type: 'cmd',
+  opcode,
+  rsp_type,
+  flags: 0,
+  arg,
+  blksz: 0,
+  blocks: 0,
+  busy_timeout_ms: 0,
+  ...extra,
+});
+
 const TYPE_CODE: Record<serial_message['type'], number> = {
   hello: MSG_HELLO,
   power: MSG_POWER,

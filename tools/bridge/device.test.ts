@@ -29,6 +29,7 @@ import {
   RSP_R2,
   RSP_R3,
   STATE_DATA_OUT,
+  cmd_message,
   decode_message,
   encode_message,
   type serial_message,
@@ -101,7 +102,7 @@ class Host {
   }
 
   cmd(opcode: number, rsp_type: number, arg = 0, extra: Partial<Extract<serial_message, { type: 'cmd' }>> = {}): reply {
-    return this.one({ type: 'cmd', opcode, rsp_type, flags: 0, arg, blksz: 0, blocks: 0, busy_timeout_ms: 0, ...extra });
+    return this.one(cmd_message(opcode, rsp_type, arg, extra));
   }
 
   resp(r: reply) {

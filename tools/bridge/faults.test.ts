@@ -17,6 +17,7 @@ import {
   RSP_R2,
   RSP_R3,
   STATE_DATA_OUT,
+  cmd_message,
   decode_message,
   encode_message,
   type serial_message,
@@ -26,17 +27,6 @@ import { FaultPlan, FaultSpecError, parse_fault } from './faults.ts';
 import { FaultyDevice, type link_action } from './faulty_device.ts';
 
 const RCA = 1;
-const cmd = (opcode: number, rsp_type: number, arg = 0, extra: Partial<Extract<serial_message, { type: 'cmd' }>> = {}): serial_message => ({
-  type: 'cmd',
-  opcode,
-  rsp_type,
-  flags: 0,
-  arg,
-  blksz: 0,
-  blocks: 0,
-  busy_timeout_ms: 0,
-  ...extra,
-});
 const status: serial_message = { type: 'status' };
 
 /** A card brought to transfer state directly on the device; faults apply from request 1 on. */
@@ -50,11 +40,11 @@ function make(specs: string[]) {
   direct({ type: 'hello', version: 1, max_payload: 4100 });
   direct({ type: 'power', op: POWER_ON });
   clock.advance_to(clock.now + 2_000_000); // past the 1 ms power-up
-  direct(cmd(0, RSP_NONE));
-  direct(cmd(1, RSP_R3, 0x40ff8080));
-  direct(cmd(2, RSP_R2));
-  direct(cmd(3, RSP_R1, RCA << 16));
-  direct(cmd(7, RSP_R1B, RCA << 16, { flags: CMD_WAIT_BUSY }));
+  direct(cmd_message(0, RSP_NONE));
+  direct(cmd_message(1, RSP_R3, 0x40ff8080));
+  direct(cmd_message(2, RSP_R2));
+  direct(cmd_message(3, RSP_R1, RCA << 16));
+  direct(cmd_message(7, RSP_R1B, RCA << 16, { flags: CMD_WAIT_BUSY }));
   expect(card.state).toBe('tran');
   const faulty = new FaultyDevice(dev, new FaultPlan(specs.map(parse_fault)));
   return { clock, user, card, dev, faulty, host };
@@ -122,7 +112,7 @@ describe('parse_fault', () => {
 describe('FaultyDevice', () => {
   it('without faults answers every request, counting retransmissions as requests', () => {
     const { faulty, host } = make([]);
-    const f = host.frame(cmd(13, RSP_R1, RCA << 16));
+    const f = host.frame(cmd_message(13, RSP_R1, RCA << 16));
     expect(host.line(faulty, f).messages).toMatchObject([{ type: 'cmd_resp', status: SERIAL_OK }]);
     expect(host.line(faulty, f).messages).toMatchObject([{ type: 'cmd_resp', status: SERIAL_OK }]);
     expect(faulty.requests).toBe(2);
@@ -132,7 +122,7 @@ describe('FaultyDevice', () => {
   it('corrupt@2: request 2’s reply fails CRC; its retransmission gets the cached, intact reply', () => {
     const { faulty, host, dev } = make(['corrupt@2']);
     expect(host.send(faulty, status).messages).toHaveLength(1);
-    const m = cmd(13, RSP_R1, RCA << 16);
+    const m = cmd_message(13, RSP_R1, RCA << 16);
     const first = host.frame(m);
     const heard = host.line(faulty, first);
     expect(heard.messages).toEqual([]);
@@ -163,8 +153,8 @@ describe('FaultyDevice', () => {
 
   it('stall@4: the CMD24 data (request 4) never reaches the card, and nothing is answered after', () => {
     const { faulty, host, dev, user } = make(['stall@4']);
-    expect(host.send(faulty, cmd(13, RSP_R1, RCA << 16)).messages).toHaveLength(1);
-    const write = host.send(faulty, cmd(24, RSP_R1, 0x10000, { flags: CMD_DATA_WRITE | CMD_WAIT_BUSY, blksz: 512, blocks: 1 }));
+    expect(host.send(faulty, cmd_message(13, RSP_R1, RCA << 16)).messages).toHaveLength(1);
+    const write = host.send(faulty, cmd_message(24, RSP_R1, 0x10000, { flags: CMD_DATA_WRITE | CMD_WAIT_BUSY, blksz: 512, blocks: 1 }));
     expect(write.messages).toMatchObject([{ type: 'cmd_resp', status: SERIAL_OK }]);
     const cmd_seq = host.seq;
     expect(host.send(faulty, status).messages).toMatchObject([{ type: 'status_resp', state: STATE_DATA_OUT }]);
@@ -183,7 +173,7 @@ describe('FaultyDevice', () => {
   it('disconnect@2 ends the link at request 2: neither it nor what followed on the line runs', () => {
     const { faulty, host, dev } = make(['disconnect@2']);
     const frames = dev.counters.frames;
-    const line = join(host.frame(status), host.frame(cmd(13, RSP_R1, RCA << 16)), host.frame(status));
+    const line = join(host.frame(status), host.frame(cmd_message(13, RSP_R1, RCA << 16)), host.frame(status));
     const heard = host.line(faulty, line);
     expect(heard.action).toBe('disconnect');
     expect(heard.messages.map((m) => m.type)).toEqual(['status_resp']);
@@ -195,7 +185,7 @@ describe('FaultyDevice', () => {
 
   it('kill@1 asks for the process to die without running the request', () => {
     const { faulty, host, card } = make(['kill@1']);
-    const heard = host.send(faulty, cmd(6, RSP_R1B, 0x03b90100)); // a SWITCH would leave the card busy
+    const heard = host.send(faulty, cmd_message(6, RSP_R1B, 0x03b90100)); // a SWITCH would leave the card busy
     expect(heard).toMatchObject({ action: 'kill', messages: [] });
     expect(card.busy).toBe(false);
   });

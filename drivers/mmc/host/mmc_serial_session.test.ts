@@ -8,7 +8,7 @@ import { EmmcCard } from '../../../hw/sd/emmc.ts';
 import { VirtualClock } from '../../../kernel/time/clock.ts';
 import { FRAME_RETRANSMIT, FrameDecoder } from '../../../lib/mmc_serial/frame.ts';
 import { LoopLink, type loop_peer } from '../../../lib/mmc_serial/loop_link.ts';
-import { MSG_HELLO, POWER_ON, RSP_NONE, RSP_R3 } from '../../../lib/mmc_serial/messages.ts';
+import { MSG_HELLO, POWER_ON, RSP_NONE, RSP_R3, cmd_message } from '../../../lib/mmc_serial/messages.ts';
 import { BridgeDevice } from '../../../tools/bridge/device.ts';
 import { mmc_serial_session } from './mmc_serial_session.ts';
 
@@ -30,7 +30,7 @@ const setup = (fault: line_fault = (_n, r) => r) => {
   return { card, device, link, s, sent };
 };
 
-const CMD1 = { type: 'cmd', opcode: 1, rsp_type: RSP_R3, flags: 0, arg: 0x40ff8080, blksz: 0, blocks: 0, busy_timeout_ms: 0 } as const;
+const CMD1 = cmd_message(1, RSP_R3, 0x40ff8080);
 
 const flip = (f: Uint8Array): Uint8Array => {
   const g = f.slice();
@@ -106,7 +106,7 @@ describe('mmc_serial_session', () => {
     const { s, link, sent } = setup();
     s.transact({ type: 'power', op: POWER_ON });
     link.up = false;
-    const ex = s.transact({ type: 'cmd', opcode: 0, rsp_type: RSP_NONE, flags: 0, arg: 0, blksz: 0, blocks: 0, busy_timeout_ms: 0 });
+    const ex = s.transact(cmd_message(0, RSP_NONE));
     expect(ex).toMatchObject({ err: -EIO, waited_ms: 100 });
     link.reconnect();
     expect(s.transact(CMD1).err).toBe(0);
