@@ -6,9 +6,9 @@ import { EXT_CSD } from './emmc_ext_csd.ts';
 import { R1, r1State } from './emmc_status.ts';
 import { ManualClock, RawHost } from './emmc_testing.ts';
 import { TUNING_BLOCK_4BIT, TUNING_BLOCK_8BIT } from './emmc_tuning.ts';
+import { pattern } from '../../tools/testing/pattern.ts';
 
 const MiB = 1024 * 1024;
-const pattern = (n: number, seed: number): Uint8Array => new Uint8Array(n).map((_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
 
 const make = (extra: Partial<EmmcCardOptions> = {}) => {
   const clock = new ManualClock();

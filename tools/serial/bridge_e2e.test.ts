@@ -12,7 +12,8 @@ import type { board } from '../../init/board.ts';
 import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
 import { crash, expect_crash_records, pstore_ready, PSTORE_CMDLINE, text } from '../testing/mmcpstore.ts';
-import { bridge_fixture, pattern, read_at, stop_bridge } from '../testing/bridge.ts';
+import { bridge_fixture, read_at, stop_bridge } from '../testing/bridge.ts';
+import { pattern } from '../testing/pattern.ts';
 import { open_board_links, type opened_links } from './board_links.ts';
 
 const PSTORE_READ = fileURLToPath(new URL('../pstore-read', import.meta.url));

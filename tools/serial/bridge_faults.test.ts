@@ -9,7 +9,8 @@ import type { mmc_serial_host } from '../../drivers/mmc/host/mmc_serial.ts';
 import type { board } from '../../init/board.ts';
 import { Machine } from '../../init/machine.ts';
 import { load_kconfig_db, resolve_config_or_throw } from '../../scripts/kconfig/index.ts';
-import { bridge_fixture, pattern, read_at, stop_bridge, type bridge } from '../testing/bridge.ts';
+import { bridge_fixture, read_at, stop_bridge, type bridge } from '../testing/bridge.ts';
+import { pattern } from '../testing/pattern.ts';
 import { open_board_links } from './board_links.ts';
 
 const GPT = 'boot:64MiB,rootfs:1GiB';

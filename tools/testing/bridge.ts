@@ -18,9 +18,6 @@ export const read_at = (path: string, offset: number, length: number): Uint8Arra
   return buf;
 };
 
-/** Data no two writes of a test share (@seed differs), every sector different. */
-export const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
-
 /** A test's temp dir, bridges and links; cleanup() (in afterEach) closes and removes them all. */
 export class bridge_fixture {
   dir = '';

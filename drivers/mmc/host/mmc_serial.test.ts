@@ -14,6 +14,7 @@ import { BridgeDevice } from '../../../tools/bridge/device.ts';
 import { FaultPlan, parse_fault } from '../../../tools/bridge/faults.ts';
 import { FaultyDevice } from '../../../tools/bridge/faulty_device.ts';
 import { write_gpt } from '../../../tools/lib/mkdisk.ts';
+import { pattern } from '../../../tools/testing/pattern.ts';
 
 const BOARD: board = { name: 'serial-faults', cpus: 2, cmdline: '', devices: [{ type: 'mmc_serial', link: 'tcp:bridge:1' }] };
 const BLOCKS = 32;
@@ -43,8 +44,6 @@ const bridge_on = (user: SparseBackend) => {
     },
   };
 };
-
-const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 17 + (i >> 9)) & 0xff);
 
 const boot = async () => {
   const user = new SparseBackend({ size: 8 * 2 ** 30 });

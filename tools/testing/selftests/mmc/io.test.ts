@@ -10,12 +10,12 @@ import { BLOCK, type block_api } from '../../../../include/linux/blkdev.h.ts';
 import { EROFS } from '../../../../include/linux/errno.h.ts';
 import type { Machine } from '../../../../init/machine.ts';
 import { GIB, boot_mmc_machine, image_storage, make_image } from '../../mmc.ts';
+import { pattern } from '../../pattern.ts';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'mmc-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
 
 const rw = async (m: Machine, block: block_api, name: string, sector: number, data: Uint8Array): Promise<Uint8Array> => {
   const bdev = block.lookup_bdev(name)!;

@@ -8,11 +8,11 @@ import * as R from '../../../../include/hw/sdhci.h.ts';
 import { SDHCI_AUTO_CMD23 } from '../../../../drivers/mmc/host/sdhci_host.ts';
 import type { Machine } from '../../../../init/machine.ts';
 import { SDHCI_MODES, boot_sdhci_machine, sdhci_host_of, trace_commands } from '../../sdhci.ts';
+import { pattern } from '../../pattern.ts';
 
 /** Byte equality without vitest's element-wise diff (slow on 512 KiB arrays). */
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
-const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) & 0xff);
 
 const rw = async (m: Machine, name: string, sector: number, data: Uint8Array): Promise<Uint8Array> => {
   const block = m.resolve(BLOCK);
