@@ -27,6 +27,7 @@ Examples:
   $ tools/run-scenario --variant ./my-variant.mts   a variant of yours (default export: a module registering MMC_PANIC_VARIANT)
   $ tools/run-scenario --host serial --bridge pty   the serial host against a tools/mmc-bridge per run
   $ tools/run-scenario --matrix                     every scenario x host x variant, as a grid
+  $ tools/run-scenario --matrix --variant ./my-variant.mts   ... with your variant as a fourth column
   $ tools/run-scenario --matrix --shard 2/4 --json > part2.json
   $ tools/run-scenario --merge part1.json part2.json part3.json part4.json --junit report.xml
   $ tools/run-scenario --matrix --html report.html  the grid, logs and timelines in one page
@@ -112,7 +113,8 @@ const run_scenarios = async (paths: readonly string[], o: options): Promise<run_
   }
   const { runs, skipped } = plan_runs(scenarios, {
     hosts: o.matrix ? HOSTS : [o.host],
-    variants: o.matrix ? VARIANTS : o.variant ? [o.variant] : null,
+    // A matrix puts a variant of the user's beside the three built in, to compare it with them.
+    variants: o.matrix ? [...VARIANTS, ...(o.variant && !is_builtin_variant(o.variant) ? [o.variant] : [])] : o.variant ? [o.variant] : null,
     bridge: !!o.bridge,
   });
   const progress = progress_bar();
