@@ -170,6 +170,13 @@ describe('tools/run-scenario', () => {
     expect(readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('')).toContain('Kernel panic - not syncing: S01');
   }, 60_000);
 
+  it('stops quietly, exit status 0, when its reader goes away (| head)', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; '${ROOT}tools/run-scenario' --host sdhci --json | head -c 20`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('{\n "format": "mmcpst');
+  });
+
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
       writeFileSync(join(dir, name), body);

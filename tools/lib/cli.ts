@@ -29,6 +29,11 @@ export const read_json = (file: string): unknown => {
 
 /** Run @main and turn usage errors into exit status 2. */
 export const run_cli = async (name: string, main: () => Promise<void> | void): Promise<void> => {
+  // `tools/x | head`: once the reader has gone, stop quietly, as a C tool dies of SIGPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   try {
     await main();
   } catch (e) {
