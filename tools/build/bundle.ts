@@ -7,24 +7,19 @@ import { build, type Metafile } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const BUNDLES = {
-  hw: { entry: '../../hw/index.ts', global: 'mmcpstore_hw' },
-  machine: { entry: '../../init/api.ts', global: 'mmcpstore' },
+  hw: '../../hw/index.ts',
+  machine: '../../init/api.ts',
 } as const;
 
 export type bundle_name = keyof typeof BUNDLES;
 
-/**
- * Bundle @name into @outfile for a browser: ESM, or a classic script defining a global
- * (`mmcpstore`, `mmcpstore_hw`: what a page opened from file:// can load); the build's metafile.
- */
-export const build_bundle = async (name: bundle_name, outfile: string, format: 'esm' | 'iife' = 'esm'): Promise<Metafile> => {
-  const b = BUNDLES[name];
+/** Bundle @name into @outfile, an ES module for browsers; the build's metafile. */
+export const build_bundle = async (name: bundle_name, outfile: string): Promise<Metafile> => {
   const r = await build({
-    entryPoints: [fileURLToPath(new URL(b.entry, import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(BUNDLES[name], import.meta.url))],
     outfile,
     bundle: true,
-    format,
-    ...(format === 'iife' ? { globalName: b.global } : {}),
+    format: 'esm',
     platform: 'browser',
     target: 'es2022',
     metafile: true,
