@@ -11,6 +11,7 @@ import { load_kconfig_db, resolve_config } from '../scripts/kconfig/index.ts';
 import { check_board, type board } from './board.ts';
 import { Machine } from './machine.ts';
 
+/** What createMachine boots; every field is optional. */
 export interface machine_config {
   /** The board (see boards/*.json and init/board.ts); default: boards/default.json. */
   readonly board?: board;

@@ -2,6 +2,7 @@
 // A backing store for a device model: a flat array of bytes (an eMMC partition, a disk image).
 // Offsets and sizes are in bytes; numbers stay exact up to 2^53, far above any card we model.
 
+/** A device model's media: byte-addressed reads and writes of a fixed-size store. */
 export interface BlockBackend {
   /** Size in bytes (a multiple of 512). */
   readonly size: number;

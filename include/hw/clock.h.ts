@@ -8,6 +8,7 @@ export interface ClockEvent {
   cancelled: boolean;
 }
 
+/** The embedder's virtual time, on which a model schedules everything it does later. */
 export interface Clock {
   /** Nanoseconds since power-on. */
   readonly now: number;

@@ -2,6 +2,7 @@
 // Guest physical memory as a DMA-capable device sees it (the embedder's RAM). Addresses are byte
 // addresses below 2^53; an access outside the memory is the embedder's to answer (a bus error
 // the device reports), so implementations return false instead of throwing.
+/** Guest physical memory as a DMA master reads and writes it. */
 export interface DmaMemory {
   /** Copy @dst.length bytes from guest address @addr; false if any byte is not memory. */
   read(addr: number, dst: Uint8Array): boolean;

@@ -11,6 +11,7 @@ export type SdResponse =
   /** R2 (CID, CSD): bits [127:96] in words[0] ... bits [31:0] in words[3], as Linux's resp[]. */
   | { readonly kind: 'long'; readonly words: readonly [number, number, number, number] };
 
+/** A card on the SD/MMC bus, as a host controller model talks to it. */
 export interface SdCard {
   /** Power the card on (true) or off. Off loses all volatile state; the media stays. */
   setPower(on: boolean): void;

@@ -11,8 +11,10 @@ import { run_or_error, type run_result } from '../scenario/run.ts';
 import { check_scenario, type host_kind, type scenario } from '../scenario/schema.ts';
 
 export * from '../../init/api.ts';
+/** What runScenario returns; the host names; a scenario as its JSON file holds it. */
 export type { run_result, host_kind, scenario };
 
+/** How runScenario runs its scenario. */
 export interface run_scenario_options {
   /** mock (default), sdhci or serial (the bridge's device end in-process). */
   readonly host?: host_kind;
