@@ -24,12 +24,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import pkg from '../../package.json' with { type: 'json' };
 import { build_bundle } from './bundle.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
-/** The bin entries, tools/<name>.ts each. */
-const TOOLS = ['run-scenario', 'pstore-read', 'mmc-bridge', 'kconfig'];
+/** The bin entries (package.json's, dist/<name> each), built from tools/<name>.ts. */
+const TOOLS = Object.keys(pkg.bin);
 /** dist/tools/<name>.mjs and its source. */
 const NODE_ENTRIES: Record<string, string> = {
   ...Object.fromEntries(TOOLS.map((t) => [t, `tools/${t}.ts`])),

@@ -1,15 +1,14 @@
 // The machine bundle in a real browser (Debian's Chromium through playwright-core, offline): a
 // page imports the ESM bundle, boots the default board, panics, reboots and shows the dmesg
 // record pstore brought back. Its screenshot is kept in test-artifacts/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch_chromium, offline_page, ORIGIN } from '../testing/chromium.ts';
+import { CHROMIUM, launch_chromium, offline_page, ORIGIN, save_screenshot } from '../testing/chromium.ts';
 import { build_bundle } from './bundle.ts';
 
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'machine-browser-'));
 let browser: Browser;
 beforeAll(async () => {
@@ -55,10 +54,6 @@ describe.skipIf(!CHROMIUM)('the machine bundle in Chromium', () => {
     const record = await page.textContent('#record');
     expect(record).toMatch(/hello from HeadlessChrome\/\d+/);
     expect(record).toContain('Kernel panic - not syncing: a crash in the browser');
-
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const shot = join(ARTIFACTS, 'machine-page.png');
-    await page.screenshot({ path: shot });
-    expect(statSync(shot).size).toBeGreaterThan(5000);
+    expect(await save_screenshot(page, 'machine-page.png')).toBeGreaterThan(5000);
   }, 180_000);
 });

@@ -2,14 +2,13 @@
 // grid holds one cell per run of the report, and clicking a cell opens that run's detail with its
 // logs and a timeline drawn by the page's own script. Its screenshot is kept in test-artifacts/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launch_chromium, offline_page, ORIGIN } from '../testing/chromium.ts';
+import { CHROMIUM, launch_chromium, offline_page, ORIGIN, save_screenshot } from '../testing/chromium.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const ARTIFACTS = join(ROOT, 'test-artifacts');
 const dir = mkdtempSync(join(tmpdir(), 'html-browser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,11 +41,7 @@ describe.skipIf(!CHROMIUM)('the --html page in Chromium, offline', () => {
       expect(await timeline.locator('.panic').count()).toBeGreaterThan(0);
       expect(await timeline.textContent()).toMatch(/CPU0[\s\S]*CPU1/);
       expect(errors).toEqual([]);
-
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const shot = join(ARTIFACTS, 'html-report.png');
-      await page.screenshot({ path: shot, fullPage: true });
-      expect(statSync(shot).size).toBeGreaterThan(20_000);
+      expect(await save_screenshot(page, 'html-report.png', true)).toBeGreaterThan(20_000);
     } finally {
       await browser.close();
     }

@@ -3,6 +3,7 @@
 // served from memory, and nothing else (every other request is aborted), so what it shows came
 // from the files a test gave it. CI installs chromium (.ci/run); playwright downloads no browser.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The Chromium binary on PATH, or undefined (the browser tests are then skipped). */
@@ -44,4 +45,15 @@ export const offline_page = async (browser: Browser, files: Readonly<Record<stri
     if (m.type() === 'error') errors.push(m.text());
   });
   return { page, errors };
+};
+
+/** Where the screenshots a test run keeps go (gitignored). */
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+/** Screenshot @page into test-artifacts/@name (the whole page if @full_page); its size in bytes. */
+export const save_screenshot = async (page: Page, name: string, full_page = false): Promise<number> => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = `${ARTIFACTS}${name}`;
+  await page.screenshot({ path, fullPage: full_page });
+  return statSync(path).size;
 };
