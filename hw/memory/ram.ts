@@ -24,7 +24,9 @@ export class GuestRam implements DmaMemory {
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`GuestRam size must be a positive safe integer (got ${String(size)})`);
     if (!Number.isSafeInteger(base + size)) throw new RangeError('GuestRam base + size must stay below 2^53');
     this.start = base;
-    this.mem = new Uint8Array(size);
+    // A resizable buffer is reserved and committed by the OS page by page, zero-filled for free;
+    // a plain one of this size is calloc'ed and cleared up front (16 MiB: ~1-6 ms a machine).
+    this.mem = new Uint8Array(new ArrayBuffer(size, { maxByteLength: size }));
   }
 
   /** The memory itself (the CPU's view: what a device writes is seen here at once). */
