@@ -1,26 +1,26 @@
-// Scenario throughput: the catalogue matrix, and an exploration of four SDHCI scenarios at every
-// yield point on one worker thread and on two (--jobs 2), through the CLI as a user runs it.
-// Run: npx tsx bench/run-scenario.ts
+// SPDX-License-Identifier: GPL-2.0
+// Scenario throughput through the CLI as a user runs it (process start and tsx compile
+// included): the catalogue matrix, and S05's exploration on one worker thread and on two.
 import { spawnSync } from 'node:child_process';
+import { S05 } from './explore.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const time = (args: string[]): { s: number; runs: number } => {
+
+export interface cli_row {
+  readonly label: string;
+  readonly runs: number;
+  readonly s: number;
+}
+
+const time = (label: string, args: string[]): cli_row => {
   const t = performance.now();
   const r = spawnSync(`${ROOT}tools/run-scenario`, [...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
-  return { s: (performance.now() - t) / 1000, runs: JSON.parse(r.stdout).runs.length };
+  if (r.status !== 0 && r.status !== 1) throw new Error(`tools/run-scenario ${args.join(' ')}: ${r.stderr}`);
+  return { label, runs: (JSON.parse(r.stdout) as { runs: unknown[] }).runs.length, s: (performance.now() - t) / 1000 };
 };
-const FOUR = ['S05-multiblock-write-data-phase', 'S08-pio-only', 'S14-cqe-queued-tasks', 'S19-several-panic-writes'].map((s) => `${ROOT}scenarios/${s}.json`);
-const rows: Array<[string, string[]]> = [
-  ['matrix (catalogue x mock, sdhci x v4, v5, proposed)', ['--matrix']],
-  ['explore S05, S08, S14, S19 on sdhci, v5, 1 thread', [...FOUR, '--host', 'sdhci', '--explore']],
-  ['explore S05, S08, S14, S19 on sdhci, v5, --jobs 2', [...FOUR, '--host', 'sdhci', '--explore', '--jobs', '2']],
+
+export const cli_throughput = (): cli_row[] => [
+  time('matrix (catalogue × mock, sdhci × v4, v5, proposed)', ['--matrix']),
+  time('explore S05 on sdhci, v5, 1 worker', [S05, '--host', 'sdhci', '--explore']),
+  time('explore S05 on sdhci, v5, --jobs 2', [S05, '--host', 'sdhci', '--explore', '--jobs', '2']),
 ];
-console.log(`node ${process.version}`);
-const base: number[] = [];
-for (const [label, args] of rows) {
-  const { s, runs } = time(args);
-  base.push(s / runs);
-  console.log(`${label.padEnd(52)} ${String(runs).padStart(5)} runs  ${s.toFixed(2).padStart(6)} s  ${((s / runs) * 1000).toFixed(1).padStart(6)} ms/run`);
-}
-console.log(`--jobs 2 speed-up on the exploration: ${(base[1]! / base[2]!).toFixed(2)}x`);

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // Cost of a scheduler yield point, the hot path of every simulation, against the floor for a
 // promise-based hand-off measured in the same run: two bare coroutines passing control.
-// Run: npx tsx bench/sched-yield.ts
 import 'reflect-metadata';
 import { SCHED } from '../include/linux/sched.h.ts';
 import { boot_test_machine } from '../tools/testing/boot.ts';
+import { median_of } from './lib/stats.ts';
 
 const N = 2_000_000;
-const RUNS = 5;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The floor: two coroutines handing control to each other through promises, no scheduler. */
 const bare_handoff = async (): Promise<number> => {
@@ -27,6 +25,7 @@ const bare_handoff = async (): Promise<number> => {
   return ((performance.now() - t0) * 1e6) / N;
 };
 
+/** ns per yield_point() with @cpus CPUs each running a task that only yields. */
 const yields = async (cpus: number): Promise<number> => {
   const m = await boot_test_machine({ cpus });
   const s = m.resolve(SCHED);
@@ -40,14 +39,14 @@ const yields = async (cpus: number): Promise<number> => {
   return ((performance.now() - t0) * 1e6) / N;
 };
 
-const measure = async (f: () => Promise<number>): Promise<number> => {
-  const xs: number[] = [];
-  for (let i = 0; i < RUNS; i++) xs.push(await f());
-  return median(xs);
-};
+export interface yield_cost {
+  readonly label: string;
+  readonly ns: number;
+}
 
-const floor = await measure(bare_handoff);
-const rows: Array<[string, number]> = [['bare promise hand-off (floor)', floor]];
-for (const cpus of [1, 2, 4]) rows.push([`yield_point, ${cpus} CPU${cpus > 1 ? 's' : ''} runnable`, await measure(() => yields(cpus))]);
-console.log(`node ${process.version}, ${N} yields per run, median of ${RUNS} runs`);
-for (const [name, ns] of rows) console.log(`${name.padEnd(34)} ${ns.toFixed(1).padStart(6)} ns  ${(ns / floor).toFixed(2)}x floor`);
+/** The floor, then yield_point with 1, 2 and 4 CPUs runnable: medians of @runs. */
+export const yield_costs = async (runs: number): Promise<yield_cost[]> => {
+  const out: yield_cost[] = [{ label: 'bare promise hand-off (the floor)', ns: await median_of(runs, bare_handoff) }];
+  for (const cpus of [1, 2, 4]) out.push({ label: `yield_point, ${cpus} CPU${cpus > 1 ? 's' : ''} runnable`, ns: await median_of(runs, () => yields(cpus)) });
+  return out;
+};
