@@ -29,10 +29,14 @@ export const inside = (w: card_write, r: card_range): boolean => w.part === r.pa
 @injectable()
 export class CardJournal {
   readonly writes: card_write[] = [];
+  /** Set while a card undoes unfinished programming at a power cut: no write the card received. */
+  muted = false;
 
   constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
 
   listener(device: string, part: card_part): (offset: number, length: number) => void {
-    return (offset, length) => this.writes.push({ device, part, offset, length, time: this.clock.now });
+    return (offset, length) => {
+      if (!this.muted) this.writes.push({ device, part, offset, length, time: this.clock.now });
+    };
   }
 }

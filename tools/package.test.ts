@@ -42,7 +42,7 @@ describe('npm pack', () => {
     const run = npx('run-scenario');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/\n18 runs: 18 as expected, 0 not, 4 skipped \(4 on mock: the scenario needs sdhci\)\n$/);
+    expect(run.stdout).toMatch(/\n23 runs: 23 as expected, 0 not, 4 skipped \(4 on mock: the scenario needs sdhci\)\n$/);
     // The worker threads are found next to the bundle, and change nothing.
     expect(npx('run-scenario', '--jobs', '2').stdout).toBe(run.stdout);
   }, 60_000);

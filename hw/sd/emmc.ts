@@ -15,6 +15,7 @@ import { readData, writeData } from './emmc_data.ts';
 import { ERASE_SEQUENCE_COMMANDS } from './emmc_erase.ts';
 import { composeExtCsd } from './emmc_ext_csd.ts';
 import { type EmmcCardOptions, resolveOptions } from './emmc_options.ts';
+import type { PowerCutReport } from './emmc_program.ts';
 import { r2Words } from './emmc_regs.ts';
 import { type EmmcCardState, loadCoreState, saveCoreState } from './emmc_state.ts';
 import { type EmmcStateName, R1 } from './emmc_status.ts';
@@ -41,13 +42,29 @@ export class EmmcCard implements SdCard {
   }
 
   setPower(on: boolean): void {
+    this.switchPower(on);
+  }
+
+  /**
+   * Lose power now (setPower(false), returning what it undid): blocks the media had not
+   * finished programming get their old bytes back, the one in flight per the powerLoss option,
+   * and the cache is lost.
+   */
+  powerCut(): PowerCutReport {
+    return this.switchPower(false) ?? { time: this.core.now, old: 0, torn: 0, new: 0 };
+  }
+
+  private switchPower(on: boolean): PowerCutReport | null {
     const c = this.core;
-    if (on === c.powered) return;
-    // Off: what the cache still holds is lost; registers and state start over on the next power-up.
+    if (on === c.powered) return null;
+    // Off: programming not finished is undone, what the cache still holds is lost; registers
+    // and state start over on the next power-up.
+    const cut = on ? null : c.powerCut();
     c.cache?.drop();
     c.resetVolatile();
     c.powered = on;
     c.powerUpAt = on ? c.now + c.cfg.timing.powerUpNs : 0;
+    return cut;
   }
 
   /** Told after every command and data transfer the card takes (a tool watching for a phase). */
@@ -222,5 +239,6 @@ export class EmmcCard implements SdCard {
 }
 
 export type { EmmcCardOptions, EmmcTiming } from './emmc_options.ts';
+export type { EmmcPowerLoss, PowerCutReport } from './emmc_program.ts';
 export type { EmmcCardState } from './emmc_state.ts';
 export type { EmmcStateName } from './emmc_status.ts';

@@ -11,6 +11,7 @@ import { TaskQueue } from './emmc_cmdq.ts';
 import type { Transfer } from './emmc_data.ts';
 import { buildExtCsdProperties, type DeviceLimits, deriveLimits, type ExtCsdModes, PART_ACCESS_MASK, resetModes } from './emmc_ext_csd.ts';
 import type { EmmcConfig, EmmcLogCategory } from './emmc_options.ts';
+import { MediaProgramming, type PowerCutReport } from './emmc_program.ts';
 import { buildCid, buildCsd } from './emmc_regs.ts';
 import { type EmmcStateName, R1, R1_STATE_SHIFT, STATE_CODE } from './emmc_status.ts';
 
@@ -70,6 +71,8 @@ export class EmmcCore {
   readonly properties: Uint8Array;
   readonly cache: WriteCache | null;
   readonly queue: TaskQueue | null;
+  /** Blocks on the media whose programming has not completed: what a power cut undoes. */
+  readonly program = new MediaProgramming();
 
   powered = false;
   state: EmmcStateName = 'idle';
@@ -119,6 +122,7 @@ export class EmmcCore {
 
   /** Let the state catch up with the clock: programming that ended returns the card to tran/stby. */
   settle(): void {
+    this.program.settle(this.now);
     if (this.busy) return;
     if (this.state === 'prg') this.state = 'tran';
     else if (this.state === 'dis') this.state = 'stby';
@@ -193,21 +197,45 @@ export class EmmcCore {
   writeBlocks(part: number, block: number, src: Uint8Array, direct: boolean): number {
     const cache = this.cache;
     if (direct || !cache || !this.cacheOn) {
+      this.program.record(part, block, this.readMedia(part, block, src.length));
       this.parts[part]!.write(block * BLOCK, src);
       cache?.invalidate(part, block, src.length / BLOCK);
       return 0;
     }
     let evicted = 0;
     for (let i = 0; i < src.length / BLOCK; i++) {
-      if (cache.full && !cache.has(part, block + i)) evicted += cache.flush(this.parts);
+      if (cache.full && !cache.has(part, block + i)) evicted += this.writeBack();
       cache.put(part, block + i, src.subarray(i * BLOCK, (i + 1) * BLOCK));
     }
     return evicted;
   }
 
-  /** Write the cache back; returns the bytes programmed. */
+  /** Write the cache back; returns the bytes programmed. They program after the flush's fixed cost (flushNs). */
   flushCache(): number {
-    return this.cache ? this.cache.flush(this.parts) : 0;
+    const bytes = this.writeBack();
+    if (bytes) this.program.schedule(this.now + this.cfg.timing.flushNs, this.programNs(bytes));
+    return bytes;
+  }
+
+  /** The cache to the media, each block's old bytes kept until it is programmed (unscheduled). */
+  private writeBack(): number {
+    const cache = this.cache;
+    if (!cache) return 0;
+    // In the order WriteCache.flush() writes them: by partition, then address.
+    for (const e of cache.entries().sort((a, b) => a.part - b.part || a.block - b.block)) this.program.record(e.part, e.block, this.readMedia(e.part, e.block, BLOCK));
+    return cache.flush(this.parts);
+  }
+
+  /** @bytes of the media (not the cache) from @block of @part. */
+  private readMedia(part: number, block: number, bytes: number): Uint8Array {
+    const old = new Uint8Array(bytes);
+    this.parts[part]!.read(block * BLOCK, old);
+    return old;
+  }
+
+  /** Power is gone: undo what the media had not finished programming (cfg.powerLoss for the block in flight). */
+  powerCut(): PowerCutReport {
+    return this.program.powerCut(this.now, this.parts, this.cfg.powerLoss);
   }
 
   /** Busy time of programming @bytes to the media. */
@@ -233,6 +261,8 @@ export class EmmcCore {
    * partition access, cache and CMDQ enables). Non-volatile fields and the media stay.
    */
   resetVolatile(): void {
+    // A write whose data phase a reset ends is programmed from now on, as if it had ended.
+    this.program.schedule(this.now, this.programNs(this.program.unscheduledBytes));
     this.state = 'idle';
     this.rca = 1;
     this.busyEnd = 0;

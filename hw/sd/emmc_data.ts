@@ -150,7 +150,10 @@ export function finishWrite(core: EmmcCore): void {
   const t = core.transfer;
   if (t?.kind !== 'write') return;
   endTransfer(core, 'prg');
-  core.startBusy(core.programNs(t.mediaBytes + t.evictedBytes) + core.cacheNs(t.cachedBytes));
+  // The blocks that went to the media program first, one after another (emmc_program.ts).
+  const programNs = core.programNs(t.mediaBytes + t.evictedBytes);
+  core.program.schedule(core.now, programNs);
+  core.startBusy(programNs + core.cacheNs(t.cachedBytes));
 }
 
 /** Close the open transfer (and the task it ran) and enter @state. */
@@ -167,6 +170,7 @@ export function stopTransmission(core: EmmcCore, arg: number): Outcome {
   if (core.state === 'prg') {
     if (!hpi || core.modes.hpiMgmt !== 1) return illegal('CMD12 during programming without HPI enabled');
     core.busyEnd = Math.min(core.busyEnd, core.now + core.cfg.timing.hpiNs);
+    core.program.hurry(core.now, core.busyEnd);
     return r1();
   }
   if (core.state === 'rcv') {

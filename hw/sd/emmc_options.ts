@@ -6,6 +6,7 @@
 import type { BlockBackend } from '../../include/hw/block.h.ts';
 import type { Clock } from '../../include/hw/clock.h.ts';
 import { SparseBackend } from '../block/sparse.ts';
+import { type EmmcPowerLoss, POWER_LOSS_MODES } from './emmc_program.ts';
 
 /** Device timing, in nanoseconds of virtual time. Defaults: research §6.2 "suggested defaults". */
 export interface EmmcTiming {
@@ -105,6 +106,12 @@ export interface EmmcCardOptions {
   log?: (category: EmmcLogCategory, msg: string) => void;
   /** Whether the card is powered when constructed (power-up starts at clock.now). Default true. */
   poweredOn?: boolean;
+  /**
+   * What the block being programmed holds when power is lost (blocks programmed before it are
+   * new, those after it old; see emmc_program.ts): 'old', 'new', or 'torn' (a new prefix, as
+   * long as the programming had got, over the old rest). Default 'torn'.
+   */
+  powerLoss?: EmmcPowerLoss;
 }
 
 /** The options after validation and defaults, plus what the registers derive from them. */
@@ -129,6 +136,7 @@ export interface EmmcConfig {
   timing: EmmcTiming;
   log: (category: EmmcLogCategory, msg: string) => void;
   poweredOn: boolean;
+  powerLoss: EmmcPowerLoss;
 }
 
 const KiB = 1024;
@@ -203,6 +211,9 @@ export function resolveOptions(o: EmmcCardOptions): EmmcConfig {
     throw new RangeError(`EmmcCard timing.nsacClocks must be a multiple of 100 up to 25500 (got ${timing.nsacClocks})`);
   if (timing.taacNs > 80_000_000) throw new RangeError(`EmmcCard timing.taacNs must be at most 80 ms, the largest TAAC (got ${timing.taacNs})`);
 
+  const powerLoss = o.powerLoss ?? 'torn';
+  if (!POWER_LOSS_MODES.includes(powerLoss)) throw new RangeError(`EmmcCard powerLoss must be one of ${POWER_LOSS_MODES.join(', ')} (got ${String(powerLoss)})`);
+
   const log = o.log ?? (() => {});
   if (typeof log !== 'function') throw new TypeError('EmmcCard log must be a function');
   return {
@@ -224,6 +235,7 @@ export function resolveOptions(o: EmmcCardOptions): EmmcConfig {
     timing,
     log,
     poweredOn: o.poweredOn ?? true,
+    powerLoss,
   };
 }
 

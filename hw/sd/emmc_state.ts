@@ -33,6 +33,11 @@ export interface EmmcCardState {
   /** Dirty cache blocks, data in hex. */
   cache: { partition: number; block: number; data: string }[];
   cmdq: { pending: TaskParams | null; tasks: QueuedTask[] } | null;
+  /**
+   * Media blocks whose programming has not completed: their old bytes (hex) and programming
+   * interval (null while their write's data phase is open). Absent in older states: none.
+   */
+  programming?: { partition: number; block: number; old: string; start: number | null; end: number | null }[];
 }
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -60,6 +65,7 @@ export function saveCoreState(c: EmmcCore): EmmcCardState {
     busTestPattern: c.busTest && hex(c.busTest),
     cache: (c.cache?.entries() ?? []).map((e) => ({ partition: e.part, block: e.block, data: hex(e.data) })),
     cmdq: c.queue && { pending: c.queue.params && { ...c.queue.params }, tasks: [...c.queue.tasks.values()].map((q) => ({ ...q })) },
+    programming: c.program.entries(c.now).map((e) => ({ partition: e.part, block: e.block, old: hex(e.old), start: e.start, end: e.end })),
   };
 }
 
@@ -84,6 +90,13 @@ export function loadCoreState(c: EmmcCore, s: EmmcCardState): void {
   }
   const t = s.transfer;
   if (t && !['read', 'write', 'buffer', 'bus_test_write'].includes(t.kind)) fail('transfer.kind');
+  const programming = (s.programming ?? []).map((e) => {
+    if (!c.parts[e.partition] || !(e.block < c.partBlocks(e.partition))) fail('programming entry');
+    const old = unhex('programming data', e.old);
+    if (old.length !== 512) fail('programming entry size');
+    const time = (what: string, v: unknown): number | null => (v === null ? null : num(what, v));
+    return { part: e.partition, block: e.block, old, start: time('programming start', e.start), end: time('programming end', e.end) };
+  });
 
   c.powered = s.powered;
   c.state = s.state;
@@ -100,6 +113,7 @@ export function loadCoreState(c: EmmcCore, s: EmmcCardState): void {
   c.busTest = s.busTestPattern === null ? null : unhex('busTestPattern', s.busTestPattern);
   c.cache?.drop();
   for (const e of s.cache) c.cache!.put(e.partition, e.block, unhex('cache data', e.data));
+  c.program.restore(programming);
   if (c.queue) {
     c.queue.clear();
     c.queue.params = s.cmdq?.pending ? { ...s.cmdq.pending } : null;

@@ -28,6 +28,11 @@ export interface card_description {
   readonly serial?: number;
   readonly erased_byte?: 0 | 255;
   /**
+   * What the block being programmed holds after a power cut: `old`, `new`, or `torn` (a new
+   * prefix over the old rest, as far as programming had got). Default `torn`.
+   */
+  readonly power_loss?: 'old' | 'new' | 'torn';
+  /**
    * Raw image file of the user area, relative to the board file. Opened by the tool that reads
    * the board (the simulated machine has no file system); its size is the capacity.
    */
@@ -50,6 +55,7 @@ export const CARD_SCHEMA = {
     manufacturer_id: { type: 'integer', minimum: 0, maximum: 255 },
     serial: { type: 'integer', minimum: 0, maximum: 0xffffffff },
     erased_byte: { enum: [0, 255] },
+    power_loss: { enum: ['old', 'new', 'torn'] },
     gpt: {
       type: 'array',
       maxItems: 128,
@@ -111,6 +117,7 @@ export const build_card = (c: DependencyContainer, key: string, d: card_descript
     ...(d.manufacturer_id !== undefined ? { manufacturerId: d.manufacturer_id } : {}),
     ...(d.serial !== undefined ? { serial: d.serial } : {}),
     ...(d.erased_byte !== undefined ? { erasedByte: d.erased_byte } : {}),
+    ...(d.power_loss !== undefined ? { powerLoss: d.power_loss } : {}),
     poweredOn: false,
   });
   c.resolve(BoardCards).models.set(key, card);

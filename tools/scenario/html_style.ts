@@ -14,6 +14,7 @@ const COLOURS: Readonly<Record<outcome | 'ERROR', Omit<outcome_style, 'short'>>>
   RECOVERED: { bg: '#2e7d32', fg: '#fff' },
   REFUSED: { bg: '#546e7a', fg: '#fff' },
   MISMATCH: { bg: '#f9a825', fg: '#000' },
+  TORN: { bg: '#6d4c41', fg: '#fff' },
   LOST: { bg: '#ef6c00', fg: '#fff' },
   SILENT_LOSS: { bg: '#d84315', fg: '#fff' },
   TIMEOUT: { bg: '#c62828', fg: '#fff' },

@@ -7,6 +7,7 @@ import { ETIMEDOUT } from '../../include/linux/errno.h.ts';
 import type { mmcpstore_panic_log } from '../../drivers/mmc/core/mmcpstore.ts';
 import { inside, type card_range, type card_write } from '../../init/card_journal.ts';
 import type { panic_write_audit } from '../../init/panic_audit.ts';
+import { record_body, type power_cut_evidence } from './power_cut.ts';
 import type { outcome } from './schema.ts';
 
 
@@ -27,6 +28,8 @@ export interface run_evidence {
   readonly marker: string;
   /** Lines printed before the crash that a faithful record holds. */
   readonly expected_lines: readonly string[];
+  /** The power cut during the crash, if the scenario had one: what was whole before and after. */
+  readonly power_cut?: power_cut_evidence | null;
 }
 
 const HANG = new Set(['spinlock_lockup', 'spinlock_recursion', 'hard_lockup', 'soft_lockup', 'livelock']);
@@ -61,6 +64,8 @@ export const classify = (e: run_evidence): { outcome: outcome; why: string } => 
   if (hang) return { outcome: 'DEADLOCK', why: hang.lines[0]! };
   const sleep = e.reports.find((r) => r.kind === 'sleep_in_atomic');
   if (sleep) return { outcome: 'SLEEP_IN_ATOMIC', why: sleep.lines[0]! };
+  const torn = torn_record(e);
+  if (torn !== null) return { outcome: 'TORN', why: `power cut ${cut_at(e)}: the next boot shows a dmesg record never written whole (${torn})` };
   const record = e.recovered.find((r) => r.includes(e.marker));
   if (record) {
     const missing = e.expected_lines.find((l) => !record.includes(l));
@@ -71,5 +76,24 @@ export const classify = (e: run_evidence): { outcome: outcome; why: string } => 
   if (e.panic_log.some((p) => p.ret === -ETIMEDOUT)) return { outcome: 'TIMEOUT', why: 'the panic write timed out' };
   if (e.panic_log.some((p) => p.ret === p.size)) return { outcome: 'SILENT_LOSS', why: 'panic_write reported success but the record is not there' };
   const ret = e.panic_log[0]?.ret;
+  if (e.power_cut) return { outcome: 'LOST', why: `power cut ${cut_at(e)}, after ${e.panic_log.length} panic_write call(s) had returned` };
   return { outcome: 'LOST', why: ret === undefined ? 'no panic write happened' : `panic_write returned ${ret}` };
+};
+
+const cut_at = (e: run_evidence): string => {
+  const { after_us, card } = e.power_cut!;
+  return `${after_us} µs into the panic (unprogrammed blocks: ${card.old} back to old, ${card.torn} torn, ${card.new} kept new)`;
+};
+
+/**
+ * After a power cut, a dmesg record the next boot shows that is neither one the crashed boot
+ * had recovered nor one its pstore wrote whole: pstore presented a torn record as valid. Its
+ * first line, or null.
+ */
+const torn_record = (e: run_evidence): string | null => {
+  const cut = e.power_cut;
+  if (!cut) return null;
+  const whole = new Set([...cut.before, ...cut.written].map(record_body));
+  const torn = e.recovered.find((r) => !whole.has(record_body(r)));
+  return torn === undefined ? null : `${JSON.stringify(record_body(torn).split('\n')[0]!.slice(0, 40))}, ${torn.length} bytes`;
 };

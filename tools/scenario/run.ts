@@ -189,6 +189,7 @@ const finish_run = async (s: scenario, o: run_options, c: scenario_context, brid
     recovered,
     marker: c.marker!,
     expected_lines: c.lines,
+    power_cut: c.power_cut,
   };
   const verdict = classify(evidence);
   const counters = count(evidence);

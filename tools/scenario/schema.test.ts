@@ -40,13 +40,30 @@ describe('scenario files', () => {
 describe('the catalogue', () => {
   const all = load_scenarios([]);
 
-  it('holds S1 to S22 of the research, each with a description and an expected outcome for every variant', () => {
-    expect(all.map((s) => s.scenario.name.slice(0, 3))).toEqual(Array.from({ length: 22 }, (_, i) => `S${String(i + 1).padStart(2, '0')}`));
+  it('holds S1 to S22 of the research and S23 to S27, power cuts during the panic write, each with a description and an expected outcome for every variant', () => {
+    expect(all.map((s) => s.scenario.name.slice(0, 3))).toEqual(Array.from({ length: 27 }, (_, i) => `S${String(i + 1).padStart(2, '0')}`));
     for (const { scenario } of all) {
       expect(scenario.description.length, scenario.name).toBeGreaterThan(10);
       expect(Object.keys(scenario.expect.outcome).sort(), scenario.name).toEqual([...VARIANTS].sort());
-      expect(scenario.research, scenario.name).toMatch(/^research\/mmcpstore\.md §4 S\d+$/);
+      const n = Number(scenario.name.slice(1, 3));
+      expect(scenario.research, scenario.name).toMatch(n <= 22 ? /^research\/mmcpstore\.md §4 S\d+$/ : /^research\/pstore\.md §3\.2, §5/);
+      // Every power cut is during a panic, and proposed never presents a torn record.
+      if (n > 22) expect(scenario.steps.some((st) => st.do === 'panic' && st.power_cut_after_us !== undefined), scenario.name).toBe(true);
+      expect(scenario.expect.outcome['proposed'], scenario.name).not.toBe('TORN');
     }
+  });
+});
+
+describe('power cuts in scenarios', () => {
+  it('takes power_cut_after_us on a panic only, as a non-negative number, and a card power_loss of old, new or torn', () => {
+    const cut = (st: object) => ({ ...good, steps: [{ do: 'printk', text: 'x' }, st] });
+    expect(errors(cut({ do: 'panic', power_cut_after_us: 2500.5 }))).toEqual([]);
+    expect(errors(cut({ do: 'panic', power_cut_after_us: -1 }))).toEqual(['/steps/1/power_cut_after_us: must be >= 0']);
+    expect(errors(cut({ do: 'oops', power_cut_after_us: 10 }))).toEqual(["/steps/1: must NOT have additional properties 'power_cut_after_us'"]);
+    expect(errors({ ...good, board: { card: { power_loss: 'torn' } } })).toEqual([]);
+    expect(errors({ ...good, board: { card: { power_loss: 'half' } } })[0]).toMatch(/^\/board\/card\/power_loss: must be equal to one of the allowed values/);
+    expect(errors({ ...good, expect: { outcome: { v5: 'TORN' } } })).toEqual([]);
+    expect(errors(cut({ do: 'printk', text: 'x', repeat: 0 }))[0]).toBe('/steps/1/repeat: must be >= 1');
   });
 });
 

@@ -8,7 +8,7 @@ import { HOST_CAPS_PROPERTIES } from '../../init/glue/host_caps.ts';
 import { COUNTERS, type counter } from './outcome.ts';
 import { ajv_message } from '../../init/board.ts';
 
-export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED'] as const;
+export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED', 'TORN'] as const;
 export type outcome = (typeof OUTCOMES)[number];
 /** Labels for grids, ERROR (a run that could not be carried out) included. */
 export const OUTCOME_SHORT: Readonly<Record<outcome | 'ERROR', string>> = {
@@ -21,6 +21,7 @@ export const OUTCOME_SHORT: Readonly<Record<outcome | 'ERROR', string>> = {
   TIMEOUT: 'TMOUT',
   CORRUPTION: 'CORRUPT',
   REFUSED: 'REFUSED',
+  TORN: 'TORN',
   ERROR: 'ERROR',
 };
 export const VARIANTS = ['v4', 'v5', 'proposed'] as const;
@@ -39,6 +40,8 @@ export type card_phase = (typeof CARD_PHASES)[number];
 const cpu = { type: 'integer', minimum: 0, maximum: 63 } as const;
 const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 const text = { type: 'string' } as const;
+/** Lines printed by one printk/console step: a busy log, a crash record that fills its zone. */
+const repeat = { type: 'integer', minimum: 1, maximum: 100000 } as const;
 const step = (name: string, props: Record<string, unknown> = {}, required: string[] = []) => ({
   type: 'object',
   additionalProperties: false,
@@ -47,8 +50,8 @@ const step = (name: string, props: Record<string, unknown> = {}, required: strin
 });
 
 export const STEP_SCHEMAS = [
-  step('printk', { cpu, text }, ['text']),
-  step('console', { cpu, text }, ['text']),
+  step('printk', { cpu, text, repeat }, ['text']),
+  step('console', { cpu, text, repeat }, ['text']),
   step('pmsg', { cpu, text }, ['text']),
   step('io', {
     cpu,
@@ -66,7 +69,7 @@ export const STEP_SCHEMAS = [
   step('cqe_enable', { queued: { type: 'integer', minimum: 0, maximum: 32 } }),
   step('need_retune'),
   step('dma_straddle', { boundary_kib: { type: 'integer', minimum: 4, maximum: 524288 }, before_kib: { type: 'integer', minimum: 1 } }),
-  step('panic', { cpu, message: text }),
+  step('panic', { cpu, message: text, power_cut_after_us: { type: 'number', minimum: 0 } }),
   step('oops', { cpu, message: text }),
   step('sleep', { ms: { type: 'number', minimum: 0 } }, ['ms']),
   step('power_cut'),
@@ -144,6 +147,7 @@ export interface scenario_step {
   readonly do: string;
   readonly cpu?: number;
   readonly text?: string;
+  readonly repeat?: number;
   readonly dev?: string;
   readonly op?: 'read' | 'write';
   readonly sector?: number;
@@ -157,6 +161,7 @@ export interface scenario_step {
   readonly boundary_kib?: number;
   readonly before_kib?: number;
   readonly message?: string;
+  readonly power_cut_after_us?: number;
   readonly ms?: number;
   readonly file?: string;
   readonly module?: string;

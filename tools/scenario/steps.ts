@@ -23,6 +23,7 @@ import { CardJournal, inside, type card_range, type card_write } from '../../ini
 import { pstore_window } from '../../init/panic_audit.ts';
 import { BoardCards } from '../../init/board_cards.ts';
 import type { Machine } from '../../init/machine.ts';
+import { cut_power, power_off, type power_cut_evidence } from './power_cut.ts';
 import type { scenario_step } from './schema.ts';
 
 const MS = 1e6;
@@ -49,8 +50,10 @@ export interface scenario_context {
   readonly after_boot: (m: Machine) => Promise<void>;
   /** Set when exploration stopped the machine at its panic point: the step in progress ends there. */
   stopped: boolean;
-  /** c.m.exec() and c.m.run(), ending the step with STOPPED once the machine is stopped. */
-  exec<T>(cpu: number, comm: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /** The power cut during the crash (a panic step's power_cut_after_us), with its evidence. */
+  power_cut: power_cut_evidence | null;
+  /** c.m.exec() (up to @until, if given) and c.m.run(), ending the step with STOPPED once the machine is stopped. */
+  exec<T>(cpu: number, comm: string, fn: () => Promise<T>, until?: number): Promise<T | undefined>;
   run(until: number): Promise<void>;
 }
 
@@ -68,8 +71,9 @@ export const scenario_context_init = (m: Machine, after_boot: (m: Machine) => Pr
     in_flight_at_crash: [],
     after_boot,
     stopped: false,
-    async exec(cpu, comm, fn) {
-      const v = await c.m.exec(cpu, comm, fn);
+    power_cut: null,
+    async exec(cpu, comm, fn, until) {
+      const v = await c.m.exec(cpu, comm, fn, until);
       if (c.stopped) throw STOPPED;
       return v;
     },
@@ -130,7 +134,9 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
     case 'printk':
     case 'console':
       c.lines.push(s.text!);
-      await c.exec(cpu, s.do, async () => m.resolve(PRINTK)[s.do === 'printk' ? 'pr_info' : 'pr_notice'](`${s.text}\n`));
+      await c.exec(cpu, s.do, async () => {
+        for (let i = 0; i < (s.repeat ?? 1); i++) m.resolve(PRINTK)[s.do === 'printk' ? 'pr_info' : 'pr_notice'](`${s.text}\n`);
+      });
       return;
     case 'pmsg':
       await c.exec(cpu, 'pmsg', () => m.resolve(PSTORE_FRONTENDS).pmsg_write(new TextEncoder().encode(`${s.text}\n`)));
@@ -255,9 +261,13 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       c.crashed = m;
       c.in_flight_at_crash = [...c.in_flight];
       const p = m.resolve(PANIC);
-      await c.exec(cpu, 'crasher', () => (s.do === 'panic' ? p.panic(c.marker!) : p.oops(c.marker!)));
+      const start = m.now;
+      // A power cut during the panic: nothing runs past that instant.
+      const cut = s.power_cut_after_us === undefined ? undefined : start + s.power_cut_after_us * 1e3;
+      await c.exec(cpu, 'crasher', () => (s.do === 'panic' ? p.panic(c.marker!) : p.oops(c.marker!)), cut);
       // An oops leaves the machine running: give the deferred pstore flush its time.
       if (s.do === 'oops') await c.run(c.m.now + 2000 * MS);
+      if (cut !== undefined) c.power_cut = await cut_power(m, card_model_of(m), cut, start);
       return;
     }
     case 'sleep':
@@ -269,6 +279,9 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
       await c.after_boot(c.m);
       return;
     case 'power_cut':
+      // The card loses power where it stands: programming not finished is undone.
+      m.sched.halt('power cut');
+      power_off(m, card_model_of(m));
       c.m = await m.reboot();
       await c.after_boot(c.m);
       return;

@@ -51,6 +51,11 @@ export class Mmcpstore {
   /** The window: card, first card sector, bytes, bounce buffer. */
   target: mmcpstore_panic_target | null = null;
   readonly panic_log: mmcpstore_panic_log[] = [];
+  /**
+   * What pstore/zone handed each panic write, copied as the call began: the window's content
+   * had every panic write completed (what a power cut during one is held against).
+   */
+  readonly panic_buffers: { readonly off: number; readonly data: Uint8Array }[] = [];
   private dev: pstore_device_info | null = null;
   private readonly lock;
   private readonly pm_nb = { priority: 0x7fffffff, notifier_call: (_nb: unknown, action: number) => this.pm_notifier(action) };
@@ -264,6 +269,11 @@ export class Mmcpstore {
     }
   }
 
+  /** The registered pstore/blk device (zone sizes as pstore_blk settled them), or null. */
+  get device(): pstore_device_info | null {
+    return this.dev;
+  }
+
   // ---- panic ------------------------------------------------------------------------------
 
   /** The panic write: in bounds, then the variant's strategy (which checks the state). Context: panic. */
@@ -273,7 +283,10 @@ export class Mmcpstore {
     let ret: number;
     if (!t) ret = -ENODEV;
     else if (off < 0 || off + buf.length > t.size) ret = -EINVAL;
-    else ret = await this.c.resolve(MMC_PANIC_VARIANT).panic_write(t, buf, off);
+    else {
+      this.panic_buffers.push({ off, data: buf.slice() });
+      ret = await this.c.resolve(MMC_PANIC_VARIANT).panic_write(t, buf, off);
+    }
     this.panic_log.push({ off, size: buf.length, ret, start, end: this.clock.now });
     return ret;
   }

@@ -3,8 +3,9 @@
 // be safe (system-suspend window, host or card runtime-suspended: no atomic-safe resume exists);
 // notes and takes the claim without any lock; has the host drain or abort what is in flight and
 // then brings the card back to transfer state (CMD12, busy); turns CQE off on host and card;
-// selects the user area with a polled CMD6; and issues its requests straight to the host, never
-// through mmc_start_request(), so no re-tune (which sleeps) can run.
+// selects the user area with a polled CMD6; issues its requests straight to the host, never
+// through mmc_start_request(), so no re-tune (which sleeps) can run; and writes so that a power
+// cut at any instant never leaves a torn zone that recovery would take for valid.
 import { inject, injectable } from 'tsyringe';
 import { DELAY, type delay_api } from '../../../../include/linux/delay.h.ts';
 import { EAGAIN, EBUSY, ENODEV, ETIMEDOUT } from '../../../../include/linux/errno.h.ts';
@@ -23,6 +24,9 @@ import { mmcpstore_do_request, mmcpstore_mrq, mmcpstore_mrq_error } from '../mmc
 
 /** How long the card may stay busy after a stop, a switch or a write before we give up. */
 const BUSY_LIMIT_MS = 1000;
+const SECTOR = 512;
+/** pstore/zone's zone signature: the first 4 bytes of a zone, and of each panic write. */
+const SIG_BYTES = 4;
 
 /** An open-ended multi-block transfer (no CMD23 on the host) ends with CMD12, as mmc_blk does. */
 const with_stop = (mrq: mmc_request): mmc_request => {
@@ -70,13 +74,32 @@ export class PanicProposed implements mmc_panic_variant {
     if (mmc_card_suspended(card)) return this.refuse(-EAGAIN, `${card.dev.name} is suspended`);
     const err = await this.take_over(card);
     if (err) return this.refuse(err, `${card.dev.name} did not return to transfer state`);
-    const ret = await mmcpstore_do_request(t, async (write, sector, chunk) => {
+    const io = async (write: boolean, sector: number, chunk: Uint8Array): Promise<number> => {
       const e = await this.issue(host, with_stop(mmcpstore_mrq(card, write, sector, chunk)));
       return e || (write ? this.wait_tran(card) : 0);
-    }, true, buf, off);
-    if (ret < 0 || !card.ext_csd.cache_ctrl) return ret;
-    // Without CMD23's forced programming the blocks may sit in the card's volatile cache, which
-    // the coming reset or power cut loses: flush it.
+    };
+    // A power cut can stop the card part-way through a sector, and pstore/zone trusts a zone
+    // whose signature (its first 4 bytes), datalen and magic check out, whatever follows. So
+    // the range goes first with the signature zeroed, first sector first: cut anywhere in it,
+    // the zone is skipped at recovery. Then the first sector again, which differs from what
+    // the card holds only in those 4 bytes: cut in it, the signature is whole or not there.
+    const unsigned = buf.slice();
+    unsigned.fill(0, 0, SIG_BYTES);
+    let ret = await mmcpstore_do_request(t, io, true, unsigned, off);
+    if (ret >= 0) ret = await this.flush_cache(card, ret);
+    if (ret < 0 || buf.length === 0) return ret;
+    const head = buf.subarray(0, Math.min(buf.length, SECTOR - (off % SECTOR)));
+    const e = await mmcpstore_do_request(t, io, true, head, off);
+    return e < 0 ? e : this.flush_cache(card, ret);
+  }
+
+  /**
+   * Without CMD23's forced programming (and a CMD24 never has it) the blocks may sit in the
+   * card's volatile cache, which the coming reset or power cut loses, and a flush programs
+   * them in address order, signature first: flush after each step. Returns @ret or -errno.
+   */
+  private async flush_cache(card: mmc_card, ret: number): Promise<number> {
+    if (!card.ext_csd.cache_ctrl) return ret;
     const e = await this.switch(card, X.EXT_CSD_FLUSH_CACHE, 1);
     return e ? this.refuse(e, `${card.dev.name} cache flush failed`) : ret;
   }
