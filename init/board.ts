@@ -3,6 +3,7 @@
 // Validated with a JSON Schema so a bad board file is named field by field.
 import { Ajv, type ErrorObject } from 'ajv';
 import { GLUE } from './glue/index.ts';
+import { printable_key } from '../lib/printable_key.ts';
 
 export interface board_device {
   /** Which glue in init/ attaches it ("mmc_mock", "sdhci", ...). */
@@ -44,10 +45,13 @@ const SCHEMA = {
 const validate = new Ajv({ allErrors: true, discriminator: true }).compile(SCHEMA);
 
 /** An ajv error's message with what it is about: the unknown property, or the allowed values. */
+/** ajv's instancePath with every key printable. */
+export const ajv_path = (e: ErrorObject): string => e.instancePath.split('/').map(printable_key).join('/');
+
 export const ajv_message = (e: ErrorObject): string => {
   const extra =
     e.keyword === 'additionalProperties'
-      ? ` '${String(e.params['additionalProperty'])}'`
+      ? ` '${printable_key(String(e.params['additionalProperty']))}'`
       : e.keyword === 'enum'
         ? `: ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
         : '';
@@ -57,6 +61,6 @@ export const ajv_message = (e: ErrorObject): string => {
 /** The board if @value is a valid description, else one message per problem, each naming its path. */
 export const check_board = (value: unknown): { ok: true; board: board } | { ok: false; errors: string[] } => {
   if (validate(value)) return { ok: true, board: value as board };
-  const errors = (validate.errors ?? []).map((e) => `board${e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${ajv_message(e)}`);
+  const errors = (validate.errors ?? []).map((e) => `board${ajv_path(e).replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${ajv_message(e)}`);
   return { ok: false, errors };
 };

@@ -46,11 +46,13 @@ function open_journal(path: string): (part: string) => (offset: number, length: 
 async function main(argv: readonly string[]): Promise<void> {
   const o = parse_options(argv);
   const plan = check_image(o.image, o.create, o.gpt, log.note);
-  const journal = o.journal === undefined ? null : open_journal(o.journal);
-  // The line first: if it cannot be served, a new image is not even created.
+  // The line first: if it cannot be served, a new image is not even created, nor a new journal
+  // (opening it first left an empty one behind a line that failed).
   const line = await open_transport(o.transport);
   let file;
+  let journal: ReturnType<typeof open_journal> | null;
   try {
+    journal = o.journal === undefined ? null : open_journal(o.journal);
     file = open_image(plan);
   } catch (e) {
     await line.shutdown();

@@ -120,6 +120,8 @@ function openImage(path: string): NodeFileHandle {
 
 /** --out must be missing (it is created once the image has been read) or an empty directory. */
 function checkOut(dir: string): boolean {
+  // An empty path is no directory: mkdir('') would fail only after the image was read, with a stack.
+  if (!dir) throw new UsageError(['--out: the path is empty (give a directory)']);
   let st;
   try {
     st = statSync(dir);
@@ -196,7 +198,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   for (const n of notes) process.stderr.write(`pstore-read: ${n}\n`);
 
-  if (!outExists) mkdirSync(o.out, { recursive: true });
+  if (!outExists) {
+    try {
+      mkdirSync(o.out, { recursive: true });
+    } catch (e) {
+      throw new UsageError([`--out ${o.out}: cannot create: ${reasonOf(e)}`]);
+    }
+  }
   const compressor = pstore_compressor(o.profile);
   // pstore/zone's pstore_info.bufsize: a kmsg zone's data area less the kmsg header.
   const bufsize = kmsg_size - PSZ_BUFFER_HDR_SIZE - PSZ_KMSG_HDR_SIZE;

@@ -232,6 +232,9 @@ describe('tools/run-scenario --board', () => {
       [['--board', '/nonexistent.json'], /^run-scenario: \/nonexistent\.json: cannot read/],
       [['--board', DEFAULT_BOARD, '--config', `${ROOT}package.json`], /^run-scenario: .*package\.json: name: unknown symbol/],
       [['--board', DEFAULT_BOARD, 'scenario.json'], /^run-scenario: --board boots a board; it takes no scenario paths/],
+      // Found by tools/fuzz-cli.test.ts: an empty value used to count as the option left out.
+      [['--board', ''], /^run-scenario: --board: the value is empty\n$/],
+      [['--variant', '', '--html', ''], /^run-scenario: --variant: the value is empty\nrun-scenario: --html: the value is empty\n$/],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);

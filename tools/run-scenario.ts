@@ -184,6 +184,10 @@ const main = async (argv: readonly string[]): Promise<void> => {
     .configureOutput({ outputError: () => {} });
   program.parse(argv, { from: 'user' });
   const o = program.opts<options>();
+  // An empty value is a mistake, not the option left out (`--board ""` would run the catalogue).
+  const flags = { variant: '--variant', junit: '--junit', html: '--html', trace: '--trace', keepImages: '--keep-images', board: '--board', config: '--config' } as const;
+  const empty = Object.entries(flags).filter(([key]) => o[key as keyof typeof flags] === '');
+  if (empty.length) throw new UsageError(empty.map(([, flag]) => `${flag}: the value is empty`));
 
   if (o.board) {
     if (program.args.length) throw new UsageError(['--board boots a board; it takes no scenario paths']);

@@ -69,13 +69,15 @@ const psz_kmsg_read = (zone: pstore_zone, record: pstore_record): number => {
     zone.dirty = false;
     return -ENOMSG;
   }
+  // A datalen shorter than the header makes Linux copy past its allocation; skip the zone,
+  // before touching @record: the next zone's record is filled in the same one (fuzzing found
+  // this zone's time, reason, count and compressed flag on the ftrace/pmsg/console record).
+  if (datalen < PSZ_KMSG_HDR_SIZE) return -ENOMSG;
   record.compressed = hdr.compressed;
   record.time = { tv_sec: hdr.time.tv_sec, tv_nsec: hdr.time.tv_nsec };
   record.reason = hdr.reason;
   // struct pstore_record's count is an int.
   record.count = hdr.counter | 0;
-  // A datalen shorter than the header makes Linux copy past its allocation; skip the zone.
-  if (datalen < PSZ_KMSG_HDR_SIZE) return -ENOMSG;
   const size = Math.min(datalen - PSZ_KMSG_HDR_SIZE, zone.buffer_size - PSZ_KMSG_HDR_SIZE);
   const head = record.compressed ? new Uint8Array(0) : new TextEncoder().encode(`${kmsg_dump_reason_str(record.reason)}: Total ${hdr.counter | 0} times\n`);
   const buf = new Uint8Array(head.length + size);
@@ -125,10 +127,14 @@ export const psz_pstore_read = async (cxt: psz_context, record: pstore_record): 
     record.type = zone.type;
     let n: number;
     switch (record.type) {
-      case PSTORE_TYPE_DMESG:
+      case PSTORE_TYPE_DMESG: {
+        const id = record.id;
         record.id = cxt.kmsg_read_cnt - 1;
         n = psz_kmsg_read(zone, record);
+        // A skipped zone leaves the id as it was: it would name the next record's file.
+        if (n === -ENOMSG) record.id = id;
         break;
+      }
       case PSTORE_TYPE_FTRACE:
         n = psz_ftrace_read(cxt, zone, record);
         break;

@@ -35,6 +35,16 @@ export interface AdmaFault {
 
 const hex = (v: number): string => `0x${v.toString(16)}`;
 
+/**
+ * Whether the DMA engines may hand [@addr, @addr + @len) to the embedder's DmaMemory, whose
+ * addresses are below 2^53 (include/hw/dma.h.ts). A 64-bit address a guest programs can lie
+ * above, where a number no longer holds it exactly: that is memory the embedder does not have,
+ * answered as a bus error without asking it (fuzzing found such addresses reaching it, rounded).
+ */
+export function dmaReachable(addr: number, len: number): boolean {
+  return Number.isSafeInteger(addr) && addr >= 0 && addr + len <= 2 ** 53;
+}
+
 export function admaAddress(core: SdhciCore): number {
   return core.regs.admaSysAddrHi * 2 ** 32 + core.regs.admaSysAddrLo;
 }
@@ -60,7 +70,7 @@ function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
   const a = x.adma;
   for (let n = 0; n < MAX_EMPTY_FETCHES; n++) {
     const at = admaAddress(core);
-    if (!core.cfg.dma.read(at, d)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is outside memory` };
+    if (!dmaReachable(at, size) || !core.cfg.dma.read(at, d)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is outside memory` };
     const attr = d[0]! | (d[1]! << 8);
     const length = d[2]! | (d[3]! << 8) || R.SDHCI_ADMA2_MAX_LEN;
     let addr = u32(d, 4) + (size > 8 ? u32(d, 8) * 2 ** 32 : 0);
@@ -82,7 +92,11 @@ function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
       a.ended = true;
       return null;
     }
-    setAdmaAddress(core, act === ACT_LINK ? addr : at + size);
+    if (act === ACT_LINK) {
+      // The link's two halves as the descriptor holds them: their sum may not be exact.
+      core.regs.admaSysAddrLo = u32(d, 4);
+      core.regs.admaSysAddrHi = size > 8 ? u32(d, 8) : 0;
+    } else setAdmaAddress(core, at + size);
   }
   return { state: ADMA_ST_FDS, mismatch: false, why: `${MAX_EMPTY_FETCHES} descriptors without data (a table that loops?)` };
 }
@@ -108,7 +122,7 @@ export function admaMoveBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array,
     }
     const n = Math.min(a.segmentLeft, buf.length - done);
     const part = buf.subarray(done, done + n);
-    if (!(toMemory ? core.cfg.dma.write(a.segmentAddr, part) : core.cfg.dma.read(a.segmentAddr, part)))
+    if (!dmaReachable(a.segmentAddr, n) || !(toMemory ? core.cfg.dma.write(a.segmentAddr, part) : core.cfg.dma.read(a.segmentAddr, part)))
       return { state: ADMA_ST_TFR, mismatch: false, why: `data at ${hex(a.segmentAddr)} (${n} bytes) is outside memory` };
     a.segmentAddr += n;
     a.segmentLeft -= n;

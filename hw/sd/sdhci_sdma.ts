@@ -6,7 +6,7 @@
 // address register reads the next address. A write to the address register's top byte (Linux
 // writes all four) resumes. QEMU hw/sd/sdhci.c: sdhci_sdma_transfer_multi_blocks.
 import * as R from '../../include/hw/sdhci.h.ts';
-import { admaAddress, setAdmaAddress } from './sdhci_adma.ts';
+import { admaAddress, dmaReachable, setAdmaAddress } from './sdhci_adma.ts';
 import type { SdhciCore } from './sdhci_core.ts';
 
 /** Host Version 4 mode: SDMA takes its address from the ADMA System Address register. */
@@ -37,7 +37,8 @@ export function sdmaBoundary(blockSizeRegister: number): number {
  */
 export function sdmaMoveBlock(core: SdhciCore, boundary: number, buf: Uint8Array, toMemory: boolean): { error: string } | { crossed: boolean } {
   const addr = sdmaAddress(core);
-  const ok = toMemory ? core.cfg.dma.write(addr, buf) : core.cfg.dma.read(addr, buf);
+  // Host Version 4's 64-bit SDMA address can lie beyond what DmaMemory takes.
+  const ok = dmaReachable(addr, buf.length) && (toMemory ? core.cfg.dma.write(addr, buf) : core.cfg.dma.read(addr, buf));
   if (!ok) return { error: `SDMA ${toMemory ? 'write to' : 'read from'} 0x${addr.toString(16)} (${buf.length} bytes) is outside memory` };
   const next = addr + buf.length;
   setSdmaAddress(core, next);

@@ -5,6 +5,7 @@ import type { kconfig_value } from '../../include/linux/kconfig.h.ts';
 import type { CompiledDb, CompiledSymbol } from './compile.ts';
 import { describe_input, format_hex } from './format.ts';
 import { suggest_symbol } from './suggest.ts';
+import { printable_key } from '../../lib/printable_key.ts';
 
 export const CONFIG_PREFIX = 'CONFIG_';
 
@@ -68,14 +69,14 @@ export function parse_user_config(db: CompiledDb, user: unknown): user_config {
     const name = key.startsWith(CONFIG_PREFIX) ? key.slice(CONFIG_PREFIX.length) : key;
     const first = key_of.get(name);
     if (first !== undefined) {
-      errors.push(`${name}: given twice, as ${first} and as ${key}`);
+      errors.push(`${printable_key(name)}: given twice, as ${printable_key(first)} and as ${printable_key(key)}`);
       continue;
     }
     key_of.set(name, key);
     const sym = db.symbols.get(name);
     if (sym === undefined) {
       const hint = suggest_symbol(name, db.symbols.keys());
-      errors.push(`${key}: unknown symbol${hint === undefined ? '' : ` (did you mean ${hint}?)`}`);
+      errors.push(`${printable_key(key)}: unknown symbol${hint === undefined ? '' : ` (did you mean ${hint}?)`}`);
       continue;
     }
     const r = parse_value(sym, v);

@@ -6,7 +6,7 @@ import { CARD_SCHEMA, MMC_MOCK_SCHEMA } from '../../init/glue/mmc_mock.ts';
 import { SDHCI_SCHEMA } from '../../init/glue/sdhci.ts';
 import { HOST_CAPS_PROPERTIES } from '../../init/glue/host_caps.ts';
 import { COUNTERS, type counter } from './outcome.ts';
-import { ajv_message } from '../../init/board.ts';
+import { ajv_message, ajv_path } from '../../init/board.ts';
 
 export const OUTCOMES = ['RECOVERED', 'LOST', 'SILENT_LOSS', 'MISMATCH', 'DEADLOCK', 'SLEEP_IN_ATOMIC', 'TIMEOUT', 'CORRUPTION', 'REFUSED', 'TORN'] as const;
 export type outcome = (typeof OUTCOMES)[number];
@@ -212,7 +212,7 @@ export const check_scenario = (v: unknown): { ok: true; scenario: scenario } | {
   const errors = (validate.errors ?? []).filter((e) => !['oneOf', 'anyOf', 'discriminator'].includes(e.keyword));
   return {
     ok: false,
-    errors: [...new Set(errors.map((e) => `${e.instancePath || '/'}: ${ajv_message(e)}`))],
+    errors: [...new Set(errors.map((e) => `${ajv_path(e) || '/'}: ${ajv_message(e)}`))],
   };
 };
 
