@@ -72,7 +72,7 @@ sections.push(
   [
     '## Sequential block I/O through mmcblk',
     '',
-    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same ${REQUEST / 1024} KiB buffers timed next to each pass. Fraction = memcpy time / I/O time. Median of ${RUNS} passes after a warm-up.`,
+    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same bytes (the request buffer to or from 16 places of an 8 MiB array) timed next to each pass. Fraction = memcpy time / I/O time. Median of ${RUNS} passes after a warm-up.`,
     '',
     '| host, DMA mode | write, of memcpy | read, of memcpy | write MB/s | read MB/s |',
     '|---|---:|---:|---:|---:|',
