@@ -44,10 +44,10 @@ const SCHEMA = {
 
 const validate = new Ajv({ allErrors: true, discriminator: true }).compile(SCHEMA);
 
-/** An ajv error's message with what it is about: the unknown property, or the allowed values. */
 /** ajv's instancePath with every key printable. */
 export const ajv_path = (e: ErrorObject): string => e.instancePath.split('/').map(printable_key).join('/');
 
+/** An ajv error's message with what it is about: the unknown property, or the allowed values. */
 export const ajv_message = (e: ErrorObject): string => {
   const extra =
     e.keyword === 'additionalProperties'

@@ -5,8 +5,7 @@
 // record from a whole one is taken before the next boot: the dmesg records the crashed boot
 // had recovered at its mount, and the records its pstore wrote, read from the window as it
 // would be had every panic write completed.
-import { PSTOREFS } from '../../include/linux/pstore.h.ts';
-import { PSTORE_TYPE_DMESG } from '../../include/linux/pstore.h.ts';
+import { PSTORE_TYPE_DMESG, PSTOREFS } from '../../include/linux/pstore.h.ts';
 import { Mmcpstore } from '../../drivers/mmc/core/mmcpstore.ts';
 import { Pstore } from '../../fs/pstore/platform.ts';
 import { pstore_file_of } from '../../fs/pstore/records.ts';
