@@ -40,48 +40,77 @@ export interface PowerCutReport {
   new: number;
 }
 
+/**
+ * Consecutive blocks that reached the media in one call, with their old bytes in one buffer:
+ * a 512 KiB write is one of these, not 1024 objects on the write path. Block i programs over
+ * [start[i], end[i]); both are filled when the run is scheduled.
+ */
+interface PendingRun {
+  readonly part: number;
+  readonly block: number;
+  readonly old: Uint8Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  scheduled: boolean;
+}
+
+const run_of = (part: number, block: number, old: Uint8Array): PendingRun => {
+  const n = old.length / BLOCK;
+  return { part, block, old, start: new Float64Array(n), end: new Float64Array(n), scheduled: false };
+};
+
+const blocks_of = (r: PendingRun): number => r.start.length;
+
 export class MediaProgramming {
   /** In the order the blocks reached the media, which is the order they complete in. */
-  private pending: PendingBlock[] = [];
+  private pending: PendingRun[] = [];
 
   /** Blocks from @block of @part are about to be overwritten; @old holds their bytes now (whole blocks). */
   record(part: number, block: number, old: Uint8Array): void {
-    for (let i = 0; i < old.length / BLOCK; i++) this.pending.push({ part, block: block + i, old: old.subarray(i * BLOCK, (i + 1) * BLOCK), start: null, end: null });
+    if (old.length) this.pending.push(run_of(part, block, old));
   }
 
-  /** Bytes of blocks whose write has not been scheduled yet (its data phase still open). */
+  /** The runs at the end whose write has not been scheduled yet (its data phase still open). */
+  private unscheduled(): PendingRun[] {
+    let first = this.pending.length;
+    while (first > 0 && !this.pending[first - 1]!.scheduled) first--;
+    return this.pending.slice(first);
+  }
+
+  /** Bytes of blocks whose write has not been scheduled yet. */
   get unscheduledBytes(): number {
-    let n = 0;
-    for (let i = this.pending.length - 1; i >= 0 && this.pending[i]!.end === null; i--) n += BLOCK;
-    return n;
+    return this.unscheduled().reduce((n, r) => n + r.old.length, 0);
   }
 
   /** The unscheduled blocks program one after another over [@from, @from + @ns). */
   schedule(from: number, ns: number): void {
-    let first = this.pending.length;
-    while (first > 0 && this.pending[first - 1]!.end === null) first--;
-    const n = this.pending.length - first;
-    for (let i = 0; i < n; i++) {
-      const e = this.pending[first + i]!;
-      e.start = from + (i * ns) / n;
-      e.end = from + ((i + 1) * ns) / n;
+    const runs = this.unscheduled();
+    const n = runs.reduce((k, r) => k + blocks_of(r), 0);
+    let i = 0;
+    for (const r of runs) {
+      for (let j = 0; j < blocks_of(r); j++, i++) {
+        r.start[j] = from + (i * ns) / n;
+        r.end[j] = from + ((i + 1) * ns) / n;
+      }
+      r.scheduled = true;
     }
   }
 
   /** Programming must be over by @until (a High Priority Interrupt cut the busy short): what is left is re-spread over [@now, @until). */
   hurry(now: number, until: number): void {
-    const rest = this.pending.filter((e) => e.end !== null && e.end > now);
-    if (!rest.some((e) => e.end! > until)) return;
-    rest.forEach((e, i) => {
-      e.start = now + (i * (until - now)) / rest.length;
-      e.end = now + ((i + 1) * (until - now)) / rest.length;
+    const rest: Array<[PendingRun, number]> = [];
+    for (const r of this.pending) if (r.scheduled) for (let j = 0; j < blocks_of(r); j++) if (r.end[j]! > now) rest.push([r, j]);
+    if (!rest.some(([r, j]) => r.end[j]! > until)) return;
+    rest.forEach(([r, j], i) => {
+      r.start[j] = now + (i * (until - now)) / rest.length;
+      r.end[j] = now + ((i + 1) * (until - now)) / rest.length;
     });
   }
 
-  /** Forget blocks completed by @now. */
+  /** Forget runs completed by @now (a run's last block completes last). */
   settle(now: number): void {
     let k = 0;
-    while (k < this.pending.length && this.pending[k]!.end !== null && this.pending[k]!.end! <= now) k++;
+    while (k < this.pending.length && this.pending[k]!.scheduled && this.pending[k]!.end[blocks_of(this.pending[k]!) - 1]! <= now) k++;
     if (k) this.pending.splice(0, k);
   }
 
@@ -91,26 +120,32 @@ export class MediaProgramming {
    */
   powerCut(now: number, parts: readonly (BlockBackend | null)[], mode: EmmcPowerLoss): PowerCutReport {
     const report: PowerCutReport = { time: now, old: 0, torn: 0, new: 0 };
-    for (let i = this.pending.length - 1; i >= 0; i--) {
-      const e = this.pending[i]!;
-      if (e.end !== null && e.end <= now) continue;
-      const store = parts[e.part]!;
-      const inFlight = e.start !== null && e.start <= now;
-      const kept = !inFlight ? 0 : mode === 'new' ? BLOCK : mode === 'old' ? 0 : tornPrefix(now, e.start!, e.end!);
-      if (kept === BLOCK) {
-        report.new++;
-        continue;
+    for (let r = this.pending.length - 1; r >= 0; r--) {
+      const run = this.pending[r]!;
+      const store = parts[run.part]!;
+      for (let j = blocks_of(run) - 1; j >= 0; j--) {
+        const start = run.scheduled ? run.start[j]! : null;
+        const end = run.scheduled ? run.end[j]! : null;
+        if (end !== null && end <= now) continue;
+        const at = (run.block + j) * BLOCK;
+        const old = run.old.subarray(j * BLOCK, (j + 1) * BLOCK);
+        const inFlight = start !== null && start <= now;
+        const kept = !inFlight ? 0 : mode === 'new' ? BLOCK : mode === 'old' ? 0 : tornPrefix(now, start, end!);
+        if (kept === BLOCK) {
+          report.new++;
+          continue;
+        }
+        if (kept === 0) {
+          store.write(at, old);
+          report.old++;
+          continue;
+        }
+        const cur = new Uint8Array(BLOCK);
+        store.read(at, cur);
+        cur.set(old.subarray(kept), kept);
+        store.write(at, cur);
+        report.torn++;
       }
-      if (kept === 0) {
-        store.write(e.block * BLOCK, e.old);
-        report.old++;
-        continue;
-      }
-      const cur = new Uint8Array(BLOCK);
-      store.read(e.block * BLOCK, cur);
-      cur.set(e.old.subarray(kept), kept);
-      store.write(e.block * BLOCK, cur);
-      report.torn++;
     }
     this.pending = [];
     return report;
@@ -118,12 +153,24 @@ export class MediaProgramming {
 
   /** The pending blocks (for saveState), completed ones excluded. */
   entries(now: number): PendingBlock[] {
-    return this.pending.filter((e) => e.end === null || e.end > now);
+    const out: PendingBlock[] = [];
+    for (const r of this.pending)
+      for (let j = 0; j < blocks_of(r); j++) {
+        const end = r.scheduled ? r.end[j]! : null;
+        if (end === null || end > now) out.push({ part: r.part, block: r.block + j, old: r.old.subarray(j * BLOCK, (j + 1) * BLOCK), start: r.scheduled ? r.start[j]! : null, end });
+      }
+    return out;
   }
 
-  /** Replace the pending blocks (loadState). */
+  /** Replace the pending blocks (loadState): a run of one block each. */
   restore(entries: PendingBlock[]): void {
-    this.pending = entries;
+    this.pending = entries.map((e) => {
+      const r = run_of(e.part, e.block, e.old);
+      // NaN compares false both ways, as a null bound did.
+      r.scheduled = e.start !== null || e.end !== null;
+      [r.start[0], r.end[0]] = [e.start ?? NaN, e.end ?? NaN];
+      return r;
+    });
   }
 }
 
