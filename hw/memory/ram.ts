@@ -62,4 +62,9 @@ export class GuestRam implements DmaMemory {
     this.mem.set(src, off);
     return true;
   }
+
+  view(addr: number, len: number): Uint8Array | null {
+    const off = this.offsetOf(addr, len);
+    return off < 0 ? null : this.mem.subarray(off, off + len);
+  }
 }

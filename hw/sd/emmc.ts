@@ -11,7 +11,7 @@
 import type { SdCard, SdResponse } from '../../include/hw/sd.h.ts';
 import { COMMAND_TABLE, type EmmcCommand, UNSUPPORTED_COMMANDS } from './emmc_commands.ts';
 import { EmmcCore } from './emmc_core.ts';
-import { readData, writeData } from './emmc_data.ts';
+import { dataRoom, readData, writeData } from './emmc_data.ts';
 import { ERASE_SEQUENCE_COMMANDS } from './emmc_erase.ts';
 import { composeExtCsd } from './emmc_ext_csd.ts';
 import { type EmmcCardOptions, resolveOptions } from './emmc_options.ts';
@@ -144,6 +144,10 @@ export class EmmcCard implements SdCard {
     const n = writeData(this.core, src);
     this.observer?.();
     return n;
+  }
+
+  dataRoom(direction: 'read' | 'write'): number {
+    return dataRoom(this.core, direction);
   }
 
   get busy(): boolean {

@@ -110,6 +110,27 @@ export function readData(core: EmmcCore, dst: Uint8Array): number {
   return n * BLOCK;
 }
 
+/**
+ * SdCard.dataRoom: what readData or writeData would move now, without moving it, nor settling
+ * (a card that settled would be in no data phase either: settling only ends prg and dis).
+ */
+export function dataRoom(core: EmmcCore, direction: 'read' | 'write'): number {
+  const t = core.transfer;
+  if (!core.powered || !t) return 0;
+  if (direction === 'read') {
+    if (core.state !== 'data' && core.state !== 'btst') return 0;
+    if (t.kind === 'buffer') return t.data.length - t.pos;
+    if (t.kind !== 'read') return 0;
+  } else {
+    if (t.kind === 'bus_test_write') return core.state === 'btst' ? t.length : 0;
+    if (t.kind !== 'write' || core.state !== 'rcv') return 0;
+  }
+  if (t.stopped) return 0;
+  const left = core.partBlocks(t.part) - t.block;
+  // Past the end of the partition the card stops after what is left (readData/writeData).
+  return Math.max(0, Math.min(t.remaining ?? left, left)) * BLOCK;
+}
+
 /** The write side of SdCard. */
 export function writeData(core: EmmcCore, src: Uint8Array): number {
   core.settle();

@@ -102,7 +102,7 @@ function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
 }
 
 /** The current tran descriptor is done: its Int, its End, or on to the next descriptor. */
-function segmentDone(core: SdhciCore, x: DataTransfer): void {
+export function segmentDone(core: SdhciCore, x: DataTransfer): void {
   const a = x.adma;
   if (a.segmentInt) raise(core, R.SDHCI_INT_DMA_END);
   if (a.segmentEnd) a.ended = true;

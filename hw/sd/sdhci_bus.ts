@@ -48,6 +48,12 @@ export function writeToCard(core: SdhciCore, src: Uint8Array): number {
   return card && reachable(core) ? card.writeData(src) : 0;
 }
 
+/** Bytes the card would move now in one readFromCard or writeToCard (0 if it cannot say). */
+export function cardDataRoom(core: SdhciCore, direction: 'read' | 'write'): number {
+  const card = core.cfg.card;
+  return card?.dataRoom && reachable(core) ? card.dataRoom(direction) : 0;
+}
+
 /** DAT0 held low by the card. */
 export function cardBusy(core: SdhciCore): boolean {
   const card = core.cfg.card;

@@ -19,7 +19,7 @@ export function sdmaAddress(core: SdhciCore): number {
   return core.regs.hostControl2 & R.SDHCI_CTRL_64BIT_ADDR ? admaAddress(core) : core.regs.admaSysAddrLo;
 }
 
-function setSdmaAddress(core: SdhciCore, addr: number): void {
+export function setSdmaAddress(core: SdhciCore, addr: number): void {
   if (!sdmaUsesAdmaAddress(core)) core.regs.sdmaSysAddr = addr % 2 ** 32 >>> 0;
   else if (core.regs.hostControl2 & R.SDHCI_CTRL_64BIT_ADDR) setAdmaAddress(core, addr);
   else core.regs.admaSysAddrLo = addr % 2 ** 32 >>> 0;

@@ -5,11 +5,13 @@
 // moment; the first read block waits for the card's access time; a write goes on only when
 // DAT0 is high. PIO hands each block to the guest through the buffer (sdhci_pio.ts), SDMA and
 // ADMA2 move it to guest memory. What follows the last block (Auto CMD12, busy, Transfer
-// Complete) and the error stop are in sdhci_transfer_end.ts. QEMU hw/sd/sdhci.c moves all of
-// it at once inside the register write (sdhci_data_transfer); the sequence is the same.
+// Complete) and the error stop are in sdhci_transfer_end.ts. While nothing else can act, a DMA
+// step moves many blocks at once, each still at its time (sdhci_burst.ts). QEMU hw/sd/sdhci.c
+// moves all of it at once inside the register write (sdhci_data_transfer); the sequence is the same.
 import * as R from '../../include/hw/sdhci.h.ts';
 import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone } from './sdhci_adma.ts';
 import { cardBusyUntil, cardReadLatencyNs, readFromCard, writeToCard } from './sdhci_bus.ts';
+import { burstIn, burstOut, runAhead } from './sdhci_burst.ts';
 import type { CommandInFlight, DataTransfer, DmaMode, SdhciCore } from './sdhci_core.ts';
 import { raise } from './sdhci_irq.ts';
 import { sdmaBoundary, sdmaMoveBlock } from './sdhci_sdma.ts';
@@ -134,15 +136,33 @@ export function abortData(core: SdhciCore): void {
   core.fifoPos = 0;
 }
 
-/** Step block-in: a block from the card has arrived in the buffer. */
+/** Step block-in: blocks from the card have arrived (bursts while nothing else can act, sdhci_burst.ts). */
 export function blockIn(core: SdhciCore): void {
   const x = core.xfer;
-  if (!x || x.state !== 'read-wait') return;
+  while (x && core.xfer === x && x.state === 'read-wait') {
+    const crossed = burstIn(core, x);
+    if (!(crossed === null ? oneBlockIn(core, x) : afterDmaBlock(core, x, crossed))) return;
+    if (!runAhead(core, nextBlockTime(core, x))) return nextBlock(core, x);
+  }
+}
+
+/** Step block-out: blocks have gone over the bus to the card (fetched from memory first for DMA). */
+export function blockOut(core: SdhciCore): void {
+  const x = core.xfer;
+  while (x && core.xfer === x && x.state === 'write-out') {
+    const crossed = burstOut(core, x);
+    if (!(crossed === null ? oneBlockOut(core, x) : afterDmaBlock(core, x, crossed))) return;
+    if (!runAhead(core, nextBlockTime(core, x))) return nextBlock(core, x);
+  }
+}
+
+/** One block from the card into the buffer; true if the next block is due. */
+function oneBlockIn(core: SdhciCore, x: DataTransfer): boolean {
   const buf = core.fifo.subarray(0, x.blockSize);
   if (readFromCard(core, buf) < x.blockSize) {
     // No start bit: the controller waits for one until the data timeout.
     core.schedule('dat', 'timeout', core.now - blockNs(core, x.blockSize) + dataTimeoutNs(core));
-    return;
+    return false;
   }
   if (x.tuning) {
     // The tuning block is sampled, not stored: Buffer Read Ready, Execute Tuning done, tuned clock.
@@ -150,22 +170,20 @@ export function blockIn(core: SdhciCore): void {
     core.xfer = null;
     core.datInhibit = false;
     raise(core, R.SDHCI_INT_DATA_AVAIL);
-    return;
+    return false;
   }
   countBlock(core, x);
   if (x.dma === 'pio') {
     core.fifoPos = 0;
     x.state = 'read-buffer';
     raise(core, R.SDHCI_INT_DATA_AVAIL);
-    return;
+    return false;
   }
-  dmaBlock(core, x, buf, true);
+  return dmaBlock(core, x, buf, true);
 }
 
-/** Step block-out: a block has gone over the bus to the card (fetched from memory first for DMA). */
-export function blockOut(core: SdhciCore): void {
-  const x = core.xfer;
-  if (!x || x.state !== 'write-out') return;
+/** One block over the bus to the card; true if the next block is due. */
+function oneBlockOut(core: SdhciCore, x: DataTransfer): boolean {
   const buf = core.fifo.subarray(0, x.blockSize);
   let crossed = false;
   if (x.dma === 'sdma') {
@@ -177,19 +195,25 @@ export function blockOut(core: SdhciCore): void {
     if (fault) return admaError(core, x, fault);
   }
   // Without the card's CRC status token ('010') the controller reports a data CRC error.
-  if (writeToCard(core, buf) < x.blockSize) return stopWithError(core, x, R.SDHCI_INT_DATA_CRC);
+  if (writeToCard(core, buf) < x.blockSize) {
+    stopWithError(core, x, R.SDHCI_INT_DATA_CRC);
+    return false;
+  }
   countBlock(core, x);
   if (x.dma === 'pio') {
-    if (x.remaining === 0) return endOfData(core, x);
+    if (x.remaining === 0) {
+      endOfData(core, x);
+      return false;
+    }
     core.fifoPos = 0;
     x.state = 'write-buffer';
     raise(core, R.SDHCI_INT_SPACE_AVAIL);
-    return;
+    return false;
   }
-  afterDmaBlock(core, x, crossed);
+  return afterDmaBlock(core, x, crossed);
 }
 
-function dmaBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array, toMemory: boolean): void {
+function dmaBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array, toMemory: boolean): boolean {
   if (x.dma === 'sdma') {
     const m = sdmaMoveBlock(core, x.boundary, buf, toMemory);
     if ('error' in m) return dmaBusError(core, x, m.error);
@@ -197,33 +221,41 @@ function dmaBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array, toMemory: b
   }
   const fault = admaMoveBlock(core, x, buf, toMemory);
   if (fault) return admaError(core, x, fault);
-  afterDmaBlock(core, x, false);
+  return afterDmaBlock(core, x, false);
 }
 
-function afterDmaBlock(core: SdhciCore, x: DataTransfer, crossed: boolean): void {
+/** After a DMA block: the end of data, a pause at the SDMA boundary, an error, or (true) the next block is due. */
+function afterDmaBlock(core: SdhciCore, x: DataTransfer, crossed: boolean): boolean {
   if (x.dma === 'adma32' || x.dma === 'adma64') {
     const fault = admaCheckAfterBlock(x);
     if (fault) return admaError(core, x, fault);
-    if (x.remaining === null && admaTableDone(x)) return endOfData(core, x);
+    if (x.remaining === null && admaTableDone(x)) {
+      endOfData(core, x);
+      return false;
+    }
   }
-  if (x.remaining === 0) return endOfData(core, x);
+  if (x.remaining === 0) {
+    endOfData(core, x);
+    return false;
+  }
   if (crossed) {
     x.state = 'dma-paused';
     raise(core, R.SDHCI_INT_DMA_END);
-    return;
+    return false;
   }
-  nextBlock(core, x);
+  return true;
 }
 
-/** Start the next block on the bus (a write waits for DAT0 high first). */
+/** When the next block is over the bus (a write waits for DAT0 high first). */
+function nextBlockTime(core: SdhciCore, x: DataTransfer): number {
+  const start = x.direction === 'read' ? core.now : Math.max(core.now, cardBusyUntil(core));
+  return start + blockNs(core, x.blockSize);
+}
+
+/** Start the next block on the bus. */
 export function nextBlock(core: SdhciCore, x: DataTransfer): void {
-  if (x.direction === 'read') {
-    x.state = 'read-wait';
-    core.schedule('dat', 'block-in', core.now + blockNs(core, x.blockSize));
-  } else {
-    x.state = 'write-out';
-    core.schedule('dat', 'block-out', Math.max(core.now, cardBusyUntil(core)) + blockNs(core, x.blockSize));
-  }
+  x.state = x.direction === 'read' ? 'read-wait' : 'write-out';
+  core.schedule('dat', x.direction === 'read' ? 'block-in' : 'block-out', nextBlockTime(core, x));
 }
 
 /** The guest drained the PIO buffer of a read block. */
@@ -252,13 +284,15 @@ function countBlock(core: SdhciCore, x: DataTransfer): void {
  * DMA outside memory. The spec has no SDMA bus-error status; like controllers that report
  * system bus errors through it, we raise the ADMA error interrupt (Linux: -EIO).
  */
-function dmaBusError(core: SdhciCore, x: DataTransfer, why: string): void {
+function dmaBusError(core: SdhciCore, x: DataTransfer, why: string): false {
   core.log('guest_error', why);
   stopWithError(core, x, R.SDHCI_INT_ADMA_ERROR);
+  return false;
 }
 
-function admaError(core: SdhciCore, x: DataTransfer, f: AdmaFault): void {
+function admaError(core: SdhciCore, x: DataTransfer, f: AdmaFault): false {
   core.regs.admaErrorStatus = f.state | (f.mismatch ? 0x4 : 0);
   core.log('guest_error', `ADMA error (${f.state === 1 ? 'ST_FDS' : 'ST_TFR'}${f.mismatch ? ', length mismatch' : ''}): ${f.why}`);
   stopWithError(core, x, R.SDHCI_INT_ADMA_ERROR);
+  return false;
 }

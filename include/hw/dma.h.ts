@@ -8,4 +8,10 @@ export interface DmaMemory {
   read(addr: number, dst: Uint8Array): boolean;
   /** Copy @src to guest address @addr; false if any byte is not memory. */
   write(addr: number, src: Uint8Array): boolean;
+  /**
+   * Optional: the memory at [@addr, @addr + @len) itself, which a device may read and write in
+   * place (a DMA engine moving many blocks without a copy of its own); null if any byte is not
+   * memory. Valid until the device returns to the embedder.
+   */
+  view?(addr: number, len: number): Uint8Array | null;
 }

@@ -25,6 +25,12 @@ export interface SdCard {
   readData(dst: Uint8Array): number;
   /** Write data of the current write command; returns the bytes accepted (like readData). */
   writeData(src: Uint8Array): number;
+  /**
+   * Optional: the bytes readData (@direction 'read') or writeData ('write') would move now if
+   * offered without limit; 0 with no such data phase open. A controller may move that many in
+   * one call.
+   */
+  dataRoom?(direction: 'read' | 'write'): number;
   /** True while the card holds DAT0 low (programming, erasing, switching: R1b busy). */
   readonly busy: boolean;
   /** Virtual time (ns) at which busy ends, or the current time when not busy. */

@@ -144,6 +144,7 @@ const zone_memory = (zone: dma_zone): DmaMemory => {
   return {
     read: (addr, dst) => inside(addr, dst.length) && (dst.set(zone.bytes.subarray(addr - zone.base, addr - zone.base + dst.length)), true),
     write: (addr, src) => inside(addr, src.length) && (zone.bytes.set(src, addr - zone.base), true),
+    view: (addr, len) => (inside(addr, len) ? zone.bytes.subarray(addr - zone.base, addr - zone.base + len) : null),
   };
 };
 

@@ -1,6 +1,7 @@
 // The scheduler: reproducible interleavings, interrupt delivery at yield points, and the
 // detectors that stop a run instead of hanging the process.
 import { describe, expect, it } from 'vitest';
+import { COMPLETION } from '../../include/linux/completion.h.ts';
 import { DELAY } from '../../include/linux/delay.h.ts';
 import { PRINTK } from '../../include/linux/printk.h.ts';
 import { IRQFLAGS, SCHED } from '../../include/linux/sched.h.ts';
@@ -150,5 +151,27 @@ describe('detectors', () => {
     expect(hung[0]!.lines[0]).toMatch(/^INFO: task waiter:\d+ blocked for more than 120 seconds\.$/);
     expect(hung[0]!.lines[1]).toContain('mutex_lock(lost)');
     expect(m.sched.blocked_tasks().map((t) => t.comm)).toEqual(['waiter']);
+  });
+});
+
+describe('run-ahead of device events (VirtualClock.quietUntil)', () => {
+  it('reaches the next event while no CPU can run, and stops at now once an event wakes one', async () => {
+    const m = await boot_test_machine();
+    const comp = m.resolve(COMPLETION);
+    const done = comp.init_completion();
+    const seen: Array<[number, number]> = [];
+    const t0 = m.clock.now;
+    m.spawn(0, 'waiter', () => comp.wait_for_completion(done));
+    m.clock.at(t0 + 1_000, () => seen.push([m.clock.now, m.clock.quietUntil()]));
+    m.clock.at(t0 + 2_000, () => {
+      comp.complete(done); // the waiter can run now
+      seen.push([m.clock.now, m.clock.quietUntil()]);
+    });
+    m.clock.at(t0 + 3_000, () => {});
+    await m.run();
+    expect(seen).toEqual([
+      [t0 + 1_000, t0 + 2_000],
+      [t0 + 2_000, t0 + 2_000],
+    ]);
   });
 });

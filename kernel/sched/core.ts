@@ -75,6 +75,7 @@ export class Scheduler implements sched_api, irqflags_api {
     @inject(BOOT_PARAMS) params: boot_params,
   ) {
     this.rng = new Rng(params.seed);
+    clock.cpus_idle_until = () => this.idle_until();
   }
 
   get current(): Context | null {
@@ -294,6 +295,17 @@ export class Scheduler implements sched_api, irqflags_api {
     const done = this.run_done;
     this.run_done = null;
     done?.();
+  }
+
+  /**
+   * While pick() fires events (no CPU can run): until when that stays so, for a device event
+   * that runs ahead (VirtualClock.quietUntil). Not past the deadline, nor past the watchdog's
+   * next look, which comes after an event; never once a CPU can run or the run is to end.
+   */
+  private idle_until(): number {
+    if (this.halted !== null || this.pause_requested || this.clock.now >= this.next_watchdog) return -Infinity;
+    for (const c of this.cpus.cpus) if (!c.stopped && c.top()?.state === RUNNABLE) return -Infinity;
+    return Math.min(this.deadline, this.next_watchdog);
   }
 
   /** The next context to run, advancing virtual time while no CPU can run. */

@@ -19,6 +19,13 @@ export class VirtualClock implements clock_api {
   now = 0;
   private heap: event[] = [];
   private seq = 0;
+  /** Inside fire_next: the event running may look ahead (quietUntil). */
+  private firing = false;
+  /**
+   * Until when no CPU can run, as the scheduler sees it (-Infinity when one can); null without a
+   * scheduler, and then no event looks ahead.
+   */
+  cpus_idle_until: (() => number) | null = null;
 
   at(time: number, fn: () => void): clock_event {
     const ev = new event(Math.max(time, this.now), this.seq++, fn);
@@ -58,8 +65,28 @@ export class VirtualClock implements clock_api {
     if (!ev || ev.time > limit) return false;
     this.pop();
     this.now = ev.time;
-    ev.fn();
+    this.firing = true;
+    try {
+      ev.fn();
+    } finally {
+      this.firing = false;
+    }
     return true;
+  }
+
+  /**
+   * For a device model's event (include/hw/clock.h.ts): the next other event's time, bounded by
+   * when a CPU could run; now outside an event or when a CPU can already run.
+   */
+  quietUntil(): number {
+    if (!this.firing || !this.cpus_idle_until) return this.now;
+    return Math.max(this.now, Math.min(this.peek(), this.cpus_idle_until()));
+  }
+
+  /** An event's run-ahead to @time (< quietUntil()): what its own later event would have done. */
+  advanceTo(time: number): void {
+    if (!(time < this.quietUntil())) throw new Error(`VirtualClock.advanceTo(${time}): not before quietUntil() = ${this.quietUntil()}`);
+    if (time > this.now) this.now = time;
   }
 
   /** Move time forward with no event (the machine idles until @time). */

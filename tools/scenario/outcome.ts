@@ -5,9 +5,10 @@
 import type { bug_report } from '../../include/linux/bug.h.ts';
 import { ETIMEDOUT } from '../../include/linux/errno.h.ts';
 import type { mmcpstore_panic_log } from '../../drivers/mmc/core/mmcpstore.ts';
-import { inside, type card_range, type card_write } from '../../init/card_journal.ts';
+import type { card_range, card_write } from '../../init/card_journal.ts';
 import type { panic_write_audit } from '../../init/panic_audit.ts';
 import { record_body, type power_cut_evidence } from './power_cut.ts';
+import { sector_count, sectors_outside } from './sectors.ts';
 import type { outcome } from './schema.ts';
 
 
@@ -34,19 +35,19 @@ export interface run_evidence {
 
 const HANG = new Set(['spinlock_lockup', 'spinlock_recursion', 'hard_lockup', 'soft_lockup', 'livelock']);
 
-/** Card writes after the panic outside the window, the tail of requests already in flight excepted. */
-const strays = (e: run_evidence): readonly card_write[] => e.audit.outside.filter((w) => !e.in_flight.some((r) => inside(w, r)));
+/** Sectors written after the panic outside the window, the tail of requests already in flight excepted: runs. */
+const strays = (e: run_evidence): readonly card_write[] => sectors_outside(e.audit.writes, [...(e.audit.window ? [e.audit.window] : []), ...e.in_flight]);
 
-/** What expectations can count (expect.counters). */
+/** What expectations can count (expect.counters); card writes count 512-byte sectors. */
 export const COUNTERS = ['panic_writes', 'panic_write_errors', 'card_writes_after_panic', 'writes_outside_window', 'misdirected_writes', 'kernel_reports'] as const;
 export type counter = (typeof COUNTERS)[number];
 
 export const count = (e: run_evidence): Record<counter, number> => ({
   panic_writes: e.panic_log.length,
   panic_write_errors: e.panic_log.filter((p) => p.ret < 0).length,
-  card_writes_after_panic: e.audit.writes.length,
-  writes_outside_window: strays(e).length,
-  misdirected_writes: e.misdirected.length,
+  card_writes_after_panic: sector_count(e.audit.writes),
+  writes_outside_window: sector_count(strays(e)),
+  misdirected_writes: sector_count(e.misdirected),
   kernel_reports: e.reports.length,
 });
 

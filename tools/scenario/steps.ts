@@ -19,11 +19,12 @@ import { MmcCore } from '../../drivers/mmc/core/core.ts';
 import { MmcAttach } from '../../drivers/mmc/core/mmc.ts';
 import { MmcBlock } from '../../drivers/mmc/core/block.ts';
 import type { EmmcCard } from '../../hw/sd/emmc.ts';
-import { CardJournal, inside, type card_range, type card_write } from '../../init/card_journal.ts';
+import { CardJournal, type card_range, type card_write } from '../../init/card_journal.ts';
 import { pstore_window } from '../../init/panic_audit.ts';
 import { BoardCards } from '../../init/board_cards.ts';
 import type { Machine } from '../../init/machine.ts';
 import { cut_power, power_off, type power_cut_evidence } from './power_cut.ts';
+import { sectors_outside } from './sectors.ts';
 import type { scenario_step } from './schema.ts';
 
 const MS = 1e6;
@@ -115,11 +116,10 @@ const pattern = (n: number, seed: number): Uint8Array => {
   return out;
 };
 
-/** Writes during a scenario write to @asked that went neither there, nor to pstore's window, nor to other I/O in flight. */
+/** Sectors written during a scenario write to @asked that went neither there, nor to pstore's window, nor to other I/O in flight: runs. */
 const misdirected = (m: Machine, writes: readonly card_write[], asked: card_range, others: Iterable<card_range>): card_write[] => {
   const window = pstore_window(m);
-  const legit = [asked, ...others, ...(window ? [window] : [])];
-  return writes.filter((w) => !legit.some((r) => inside(w, r)));
+  return sectors_outside(writes, [asked, ...others, ...(window ? [window] : [])]);
 };
 
 /** Sleep for ever: the calling task keeps what it took (a claim) until the panic freezes it. */

@@ -44,6 +44,13 @@ export class CheckedDma implements DmaMemory {
     this.check('write', addr, src.length);
     return this.mem.write(addr, src);
   }
+
+  view(addr: number, len: number): Uint8Array | null {
+    this.check('view', addr, len);
+    const v = this.mem.view?.(addr, len) ?? null;
+    if (v && v.length !== len) this.violations.push(`DMA view of ${len} bytes at ${addr} is ${v.length} bytes long`);
+    return v;
+  }
 }
 
 /** BlockBackend over @store: any access not within [0, size) is a violation (the contract calls it a caller's bug). */
@@ -83,7 +90,7 @@ export class CheckedBackend implements BlockBackend {
   }
 }
 
-/** A clock a test steps (VirtualClock's shape), recording events asked for at a time that is not a finite number. */
+/** A clock a test steps (VirtualClock's shape), recording events asked for at a time that is not a finite number, and run-aheads past quietUntil(). */
 export interface SteppedClock extends Clock {
   fire_next(limit: number): boolean;
   advance_to(time: number): void;
@@ -105,6 +112,15 @@ export class CheckedClock implements SteppedClock {
 
   cancel(ev: ClockEvent | null): void {
     this.clock.cancel(ev);
+  }
+
+  quietUntil(): number {
+    return this.clock.quietUntil?.() ?? this.clock.now;
+  }
+
+  advanceTo(time: number): void {
+    if (!(time < this.quietUntil())) this.violations.push(`a run-ahead to ${String(time)} ns, not before quietUntil() = ${this.quietUntil()}`);
+    else this.clock.advanceTo!(time);
   }
 
   fire_next(limit: number): boolean {
