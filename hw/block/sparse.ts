@@ -3,8 +3,15 @@
 // into fixed chunks (64 KiB by default) and a chunk gets a buffer on its first write that is not
 // already what the chunk reads as. A chunk set to one value by fill() (an eMMC erase) is kept
 // as that value, not as a buffer, so erasing a whole 256 GiB card stays cheap.
+//
+// exchange() is a write that hands the chunk buffers it covers whole to the caller (with the
+// bytes they held) and puts the new bytes in other buffers; the caller gives them back when it
+// no longer needs the old bytes, and they wait on a short free list for the next write. A
+// buffer is in exactly one place, the store, the free list or a caller's hands, so a later
+// write can never change old bytes a caller still holds.
 import type { BlockBackend } from '../../include/hw/block.h.ts';
 import { forEachChunk, isUniform } from './chunks.ts';
+import { type Exchangeable, Replaced, type ReplacedPiece } from './exchange.ts';
 import type { Fillable } from './fill.ts';
 import { checkByte, checkRange, checkSize } from './range.ts';
 
@@ -17,8 +24,11 @@ export interface SparseBackendOptions {
   fill?: number;
 }
 
+/** Bytes of chunk buffers kept for reuse: a few writes' worth, so memory stays bounded. */
+export const SPARSE_FREE_BYTES = 4 * 1024 * 1024;
+
 /** A BlockBackend in memory that costs only what was written (chunks allocated on first write). */
-export class SparseBackend implements BlockBackend, Fillable {
+export class SparseBackend implements BlockBackend, Fillable, Exchangeable {
   readonly size: number;
   readonly chunkBytes: number;
   /** What never-written bytes read as. */
@@ -26,17 +36,26 @@ export class SparseBackend implements BlockBackend, Fillable {
   /** A buffer, or the one value every byte of the chunk has; absent = fillByte. */
   private readonly chunks = new Map<number, Uint8Array | number>();
   private allocated = 0;
+  /** Whole-chunk buffers given back by exchange() callers, contents stale. */
+  private readonly free: Uint8Array[] = [];
+  private readonly maxFree: number;
 
   constructor(options: SparseBackendOptions) {
     this.size = checkSize('SparseBackend size', options.size);
     this.chunkBytes = checkSize('SparseBackend chunkBytes', options.chunkBytes ?? 64 * 1024);
     if (this.chunkBytes === 0) throw new RangeError('SparseBackend chunkBytes must not be 0');
     this.fillByte = checkByte('SparseBackend fill', options.fill ?? 0);
+    this.maxFree = Math.floor(SPARSE_FREE_BYTES / this.chunkBytes);
   }
 
   /** Bytes of buffer memory held for written chunks. */
   get allocatedBytes(): number {
     return this.allocated;
+  }
+
+  /** Bytes of chunk buffers waiting for reuse, at most SPARSE_FREE_BYTES. */
+  get freeBytes(): number {
+    return this.free.length * this.chunkBytes;
   }
 
   read(offset: number, dst: Uint8Array): void {
@@ -60,6 +79,34 @@ export class SparseBackend implements BlockBackend, Fillable {
       if (isUniform(piece, value)) return;
       this.materialize(index, value).set(piece, within);
     });
+  }
+
+  /**
+   * write(), returning the bytes it replaced: a chunk covered whole hands over its buffer,
+   * one never written or uniform its value; only the partly covered ends are copied.
+   */
+  exchange(offset: number, src: Uint8Array): Replaced {
+    checkRange(this.size, offset, src.length);
+    const old: ReplacedPiece[] = [];
+    const handed: Uint8Array[] = [];
+    forEachChunk(this.chunkBytes, offset, src.length, (index, within, pos, n) => {
+      const piece = src.subarray(pos, pos + n);
+      const c = this.chunks.get(index);
+      if (typeof c !== 'object') {
+        const value = c ?? this.fillByte;
+        old.push({ length: n, value });
+        if (!isUniform(piece, value)) this.materialize(index, value, n === this.chunkLength(index)).set(piece, within);
+      } else if (n === c.length) {
+        old.push({ length: n, bytes: c });
+        handed.push(c);
+        this.allocated -= c.length;
+        this.materialize(index, 0, true).set(piece);
+      } else {
+        old.push({ length: n, bytes: c.slice(within, within + n) });
+        c.set(piece, within);
+      }
+    });
+    return new Replaced(old, handed, this.recycle);
   }
 
   fill(offset: number, length: number, value: number): void {
@@ -104,13 +151,21 @@ export class SparseBackend implements BlockBackend, Fillable {
     return Math.min(this.chunkBytes, this.size - index * this.chunkBytes);
   }
 
-  private materialize(index: number, value: number): Uint8Array {
-    const buf = new Uint8Array(this.chunkLength(index));
-    if (value !== 0) buf.fill(value);
+  /** Give chunk @index a buffer of @value (of anything if the caller @overwrites all of it). */
+  private materialize(index: number, value: number, overwrites = false): Uint8Array {
+    const length = this.chunkLength(index);
+    const reused = length === this.chunkBytes ? this.free.pop() : undefined;
+    const buf = reused ?? new Uint8Array(length);
+    if (!overwrites && (reused || value !== 0)) buf.fill(value);
     this.chunks.set(index, buf);
-    this.allocated += buf.length;
+    this.allocated += length;
     return buf;
   }
+
+  /** A buffer exchange() handed over is back (Replaced.release()). */
+  private readonly recycle = (buf: Uint8Array): void => {
+    if (buf.length === this.chunkBytes && this.free.length < this.maxFree) this.free.push(buf);
+  };
 
   private setUniform(index: number, value: number): void {
     const c = this.chunks.get(index);

@@ -6,6 +6,7 @@
 // and the state follows lazily (settle()), so the model owns no timers.
 import type { BlockBackend } from '../../include/hw/block.h.ts';
 import type { Clock } from '../../include/hw/clock.h.ts';
+import { copyRange, exchangeRange } from '../block/exchange.ts';
 import { WriteCache } from './emmc_cache.ts';
 import { TaskQueue } from './emmc_cmdq.ts';
 import type { Transfer } from './emmc_data.ts';
@@ -197,8 +198,7 @@ export class EmmcCore {
   writeBlocks(part: number, block: number, src: Uint8Array, direct: boolean): number {
     const cache = this.cache;
     if (direct || !cache || !this.cacheOn) {
-      this.program.record(part, block, this.readMedia(part, block, src.length));
-      this.parts[part]!.write(block * BLOCK, src);
+      this.program.record(part, block, exchangeRange(this.parts[part]!, block * BLOCK, src));
       cache?.invalidate(part, block, src.length / BLOCK);
       return 0;
     }
@@ -222,15 +222,8 @@ export class EmmcCore {
     const cache = this.cache;
     if (!cache) return 0;
     // In the order WriteCache.flush() writes them: by partition, then address.
-    for (const e of cache.entries().sort((a, b) => a.part - b.part || a.block - b.block)) this.program.record(e.part, e.block, this.readMedia(e.part, e.block, BLOCK));
+    for (const e of cache.entries().sort((a, b) => a.part - b.part || a.block - b.block)) this.program.record(e.part, e.block, copyRange(this.parts[e.part]!, e.block * BLOCK, BLOCK));
     return cache.flush(this.parts);
-  }
-
-  /** @bytes of the media (not the cache) from @block of @part. */
-  private readMedia(part: number, block: number, bytes: number): Uint8Array {
-    const old = new Uint8Array(bytes);
-    this.parts[part]!.read(block * BLOCK, old);
-    return old;
   }
 
   /** Power is gone: undo what the media had not finished programming (cfg.powerLoss for the block in flight). */

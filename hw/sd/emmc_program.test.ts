@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SparseBackend } from '../block/sparse.ts';
 import { EmmcCard, type EmmcPowerLoss } from './emmc.ts';
 import { EXT_CSD } from './emmc_ext_csd.ts';
+import { MediaProgramming } from './emmc_program.ts';
 import { ManualClock, RawHost } from './emmc_testing.ts';
 import { pattern } from '../../tools/testing/pattern.ts';
 
@@ -170,5 +171,90 @@ describe('EmmcCard power loss during a write', () => {
   it('rejects an unknown powerLoss', () => {
     const clock = new ManualClock();
     expect(() => new EmmcCard({ clock, user: new SparseBackend({ size: 1024 * 1024 }), powerLoss: 'half' as 'old' })).toThrow(/powerLoss must be one of old, new, torn/);
+  });
+});
+
+// The old bytes are the store's own chunk buffers (SparseBackend.exchange), recycled once a run is
+// forgotten: rollback must still find the truly old bytes, whatever was written since.
+describe('MediaProgramming on an exchanging store', () => {
+  const CHUNK_BLOCKS = 8; // 4 KiB chunks keep the arrays small
+  const store = (old: Uint8Array) => {
+    const s = new SparseBackend({ size: 1 << 20, chunkBytes: CHUNK_BLOCKS * 512 });
+    s.write(0, old);
+    const blocks = (block: number, n: number): Uint8Array => {
+      const d = new Uint8Array(n * 512);
+      s.read(block * 512, d);
+      return d;
+    };
+    return { s, blocks };
+  };
+  const write = (p: MediaProgramming, s: SparseBackend, block: number, data: Uint8Array) => p.record(0, block, s.exchange(block * 512, data));
+
+  it('gives each block its oldest bytes after overlapping writes still programming', () => {
+    const original = pattern(50 * 512, 1);
+    const { s, blocks } = store(original);
+    const p = new MediaProgramming();
+    const first = pattern(34 * 512, 2); // blocks 0-33: chunks 0-3 whole, 2 blocks of chunk 4
+    write(p, s, 0, first);
+    p.schedule(0, 34_000); // block i: [1000 i, 1000 (i + 1))
+    write(p, s, 4, pattern(34 * 512, 3)); // blocks 4-37: overlaps the first, not started at the cut
+    p.schedule(34_000, 34_000);
+    expect(p.powerCut(10_500, [s], 'old')).toEqual({ time: 10_500, old: 24 + 34, torn: 0, new: 0 });
+    const want = original.slice();
+    want.set(first.subarray(0, 10 * 512)); // blocks 0-9 of the first write completed
+    expect(blocks(0, 50)).toEqual(want);
+  });
+
+  it('recycles a forgotten run’s buffer without touching the old bytes a pending run holds', () => {
+    const a = pattern(2 * CHUNK_BLOCKS * 512, 1);
+    const b = pattern(CHUNK_BLOCKS * 512, 2);
+    const c = pattern(CHUNK_BLOCKS * 512, 3);
+    const { s, blocks } = store(a);
+    const p = new MediaProgramming();
+    write(p, s, 0, b); // chunk 0: a -> b
+    p.schedule(0, 100);
+    write(p, s, 0, c); // chunk 0: b -> c, the second run holding b
+    p.schedule(100, 100);
+    p.settle(100); // the first run is done: its buffer (a) goes back to the store
+    expect(s.freeBytes).toBe(CHUNK_BLOCKS * 512);
+    write(p, s, CHUNK_BLOCKS, pattern(CHUNK_BLOCKS * 512, 4)); // chunk 1, whole: reuses that buffer
+    expect(s.freeBytes).toBe(0);
+    p.schedule(200, 100);
+    const half = (CHUNK_BLOCKS / 2) * 512;
+    p.powerCut(150, [s], 'old'); // the second run half done (the next block in flight), the third not started
+    const want = a.slice();
+    want.set(c.subarray(0, half));
+    want.set(b.subarray(half), half);
+    expect(blocks(0, 2 * CHUNK_BLOCKS)).toEqual(want);
+  });
+
+  it('hands saveState copies of the old bytes, not the buffers that go back to the store', () => {
+    const a = pattern(2 * CHUNK_BLOCKS * 512, 1);
+    const { s } = store(a);
+    const p = new MediaProgramming();
+    write(p, s, 0, pattern(CHUNK_BLOCKS * 512, 2));
+    p.schedule(0, 100);
+    const saved = p.entries(0);
+    p.settle(100);
+    write(p, s, CHUNK_BLOCKS, pattern(CHUNK_BLOCKS * 512, 3)); // reuses the first run's buffer
+    expect(s.freeBytes).toBe(0);
+    expect(saved).toHaveLength(CHUNK_BLOCKS);
+    expect(saved[5]!.old).toEqual(a.subarray(5 * 512, 6 * 512));
+  });
+
+  it('keeps the spread arithmetic: hurry re-spreads what is left, a restored unscheduled block takes its schedule', () => {
+    const { s } = store(new Uint8Array(0));
+    const p = new MediaProgramming();
+    write(p, s, 0, pattern(8 * 512, 2));
+    p.schedule(0, 800); // block i: [100 i, 100 (i + 1))
+    p.hurry(150, 250); // blocks 1-7 are left: over [150, 250)
+    expect(p.entries(0)[0]).toMatchObject({ block: 0, start: 0, end: 100 }); // done, as it was
+    expect(p.entries(150).map((e) => [e.block, e.start, e.end])).toEqual(Array.from({ length: 7 }, (_, i) => [1 + i, 150 + (i * 100) / 7, 150 + ((i + 1) * 100) / 7]));
+    p.settle(250);
+    expect(p.entries(0)).toEqual([]);
+    p.restore([{ part: 0, block: 3, old: new Uint8Array(512), start: null, end: null }]);
+    expect(p.entries(0)[0]).toMatchObject({ start: null, end: null });
+    p.schedule(1000, 300);
+    expect(p.entries(0)[0]).toMatchObject({ block: 3, start: 1000, end: 1300 });
   });
 });
