@@ -64,7 +64,7 @@ function descriptorSize(core: SdhciCore, x: DataTransfer): number {
 const u32 = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
 
 /** Fetch descriptors until a tran one (cursor loaded), one with End (cursor ended), or a fault. */
-function fetch(core: SdhciCore, x: DataTransfer): AdmaFault | null {
+export function fetchDescriptor(core: SdhciCore, x: DataTransfer): AdmaFault | null {
   const size = descriptorSize(core, x);
   const d = new Uint8Array(size);
   const a = x.adma;
@@ -116,7 +116,7 @@ export function admaMoveBlock(core: SdhciCore, x: DataTransfer, buf: Uint8Array,
   while (done < buf.length) {
     if (a.segmentLeft === 0) {
       if (a.ended) return { state: ADMA_ST_TFR, mismatch: true, why: 'the descriptor table ended before the data did' };
-      const fault = fetch(core, x);
+      const fault = fetchDescriptor(core, x);
       if (fault) return fault;
       continue;
     }

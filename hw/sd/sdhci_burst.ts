@@ -7,8 +7,8 @@
 // time first, so what follows (the next block, the card's busy, Auto CMD12, an interrupt)
 // happens when it would have, block by block. Nothing can look in between, so a run is the same
 // either way. The block-by-block path (sdhci_transfer.ts) takes what a burst does not: PIO,
-// tuning, a descriptor's first block, a card or memory without the optional calls.
-import { segmentDone } from './sdhci_adma.ts';
+// tuning, a read's first block of a descriptor, a card or memory without the optional calls.
+import { dmaReachable, segmentDone } from './sdhci_adma.ts';
 import { cardDataRoom, readFromCard, writeToCard } from './sdhci_bus.ts';
 import type { DataTransfer, SdhciCore } from './sdhci_core.ts';
 import { sdmaAddress, setSdmaAddress } from './sdhci_sdma.ts';
@@ -32,7 +32,7 @@ function contiguous(core: SdhciCore, x: DataTransfer): Contiguous | null {
     return { addr, blocks: Math.ceil((boundary - addr) / BLOCK), crosses: true };
   }
   const a = x.adma;
-  // A descriptor's first block fetches it (and may fault): that one goes block by block.
+  // A read's first block of a descriptor fetches it (and may fault) after the card sent it: alone.
   return a.segmentLeft >= BLOCK ? { addr: a.segmentAddr, blocks: Math.floor(a.segmentLeft / BLOCK), crosses: false } : null;
 }
 
@@ -48,7 +48,7 @@ function plan(core: SdhciCore, x: DataTransfer): { run: Contiguous; blocks: numb
   const run = contiguous(core, x);
   if (!run) return null;
   const blocks = Math.min(dueBlocks(core, blockNs(core, BLOCK)), x.remaining ?? Infinity, run.blocks, Math.floor(cardDataRoom(core, x.direction === 'read' ? 'read' : 'write') / BLOCK));
-  const data = blocks >= 1 ? core.cfg.dma.view(run.addr, blocks * BLOCK) : null;
+  const data = blocks >= 1 && dmaReachable(run.addr, blocks * BLOCK) ? core.cfg.dma.view(run.addr, blocks * BLOCK) : null;
   return data ? { run, blocks, data } : null;
 }
 

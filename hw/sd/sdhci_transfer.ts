@@ -9,7 +9,7 @@
 // step moves many blocks at once, each still at its time (sdhci_burst.ts). QEMU hw/sd/sdhci.c
 // moves all of it at once inside the register write (sdhci_data_transfer); the sequence is the same.
 import * as R from '../../include/hw/sdhci.h.ts';
-import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone } from './sdhci_adma.ts';
+import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone, fetchDescriptor } from './sdhci_adma.ts';
 import { cardBusyUntil, cardReadLatencyNs, readFromCard, writeToCard } from './sdhci_bus.ts';
 import { burstIn, burstOut, runAhead } from './sdhci_burst.ts';
 import type { CommandInFlight, DataTransfer, DmaMode, SdhciCore } from './sdhci_core.ts';
@@ -150,10 +150,23 @@ export function blockIn(core: SdhciCore): void {
 export function blockOut(core: SdhciCore): void {
   const x = core.xfer;
   while (x && core.xfer === x && x.state === 'write-out') {
+    if (!fetchAhead(core, x)) return;
     const crossed = burstOut(core, x);
     if (!(crossed === null ? oneBlockOut(core, x) : afterDmaBlock(core, x, crossed))) return;
     if (!runAhead(core, nextBlockTime(core, x))) return nextBlock(core, x);
   }
+}
+
+/**
+ * A write's next ADMA2 descriptor, fetched as its first block would begin (so that block can be
+ * part of a burst, and a burst covers the descriptor whole); false if the fetch faulted. A read
+ * fetches after the card sent the block, so its first block goes alone.
+ */
+function fetchAhead(core: SdhciCore, x: DataTransfer): boolean {
+  const a = x.adma;
+  if ((x.dma !== 'adma32' && x.dma !== 'adma64') || a.segmentLeft !== 0 || a.ended) return true;
+  const fault = fetchDescriptor(core, x);
+  return fault ? admaError(core, x, fault) : true;
 }
 
 /** One block from the card into the buffer; true if the next block is due. */
