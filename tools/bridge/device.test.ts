@@ -2,6 +2,7 @@
 // BridgeDevice against docs/serial-protocol.md: handshake bytes, enumeration, data both ways, the
 // duplicate cache, resynchronisation after line noise, and no success for an incomplete write.
 import { describe, expect, it } from 'vitest';
+import type { Replaced } from '../../hw/block/exchange.ts';
 import { SparseBackend } from '../../hw/block/sparse.ts';
 import { EmmcCard } from '../../hw/sd/emmc.ts';
 import { VirtualClock } from '../../kernel/time/clock.ts';
@@ -39,12 +40,16 @@ import { BridgeDevice } from './device.ts';
 const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/), (b) => parseInt(b, 16));
 const RCA = 1;
 
-/** The user store, counting the writes that reach it. */
+/** The user store, counting the writes that reach it (the card writes through exchange()). */
 class CountingBackend extends SparseBackend {
   writes = 0;
   override write(offset: number, src: Uint8Array): void {
     this.writes++;
     super.write(offset, src);
+  }
+  override exchange(offset: number, src: Uint8Array): Replaced {
+    this.writes++;
+    return super.exchange(offset, src);
   }
 }
 
