@@ -65,10 +65,11 @@ export class Genhd implements block_api {
     disk.read_only = read_only;
   }
 
-  private async submit(bdev: block_device, op: req_op, sector: number, buf: Uint8Array): Promise<number> {
+  /** Not async: the driver's promise is the caller's, without another hop per request. */
+  private submit(bdev: block_device, op: req_op, sector: number, buf: Uint8Array): Promise<number> {
     const sectors = buf.length / SECTOR_SIZE;
-    if (!Number.isInteger(sectors) || !Number.isInteger(sector) || sector < 0 || sector + sectors > bdev.nr_sects) return -EINVAL;
-    if (!sectors) return 0;
+    if (!Number.isInteger(sectors) || !Number.isInteger(sector) || sector < 0 || sector + sectors > bdev.nr_sects) return Promise.resolve(-EINVAL);
+    if (!sectors) return Promise.resolve(0);
     return bdev.disk.fops.submit(bdev.disk, op, bdev.start_sect + sector, buf);
   }
 }

@@ -9,6 +9,16 @@ const UINT_MAX = 0xffffffff;
 class completion_impl implements completion {
   done = 0;
   constructor(readonly wait: wait_queue_head_t) {}
+
+  /**
+   * The wait condition of do_wait_for_common(), which also consumes one completion when it
+   * holds: a waiter that sees it takes it before any other context runs.
+   */
+  readonly take = (): boolean => {
+    if (!this.done) return false;
+    if (this.done !== UINT_MAX) this.done--;
+    return true;
+  };
 }
 
 @injectable()
@@ -39,18 +49,13 @@ export class Completions implements completion_api {
     await this.wait_for_completion_timeout(x, Infinity);
   }
 
-  async wait_for_completion_timeout(x: completion, timeout_jiffies: number): Promise<number> {
+  wait_for_completion_timeout(x: completion, timeout_jiffies: number): Promise<number> {
     const c = x as completion_impl;
-    const left = await this.wq.wait_event_timeout(c.wait, () => c.done > 0, timeout_jiffies);
-    if (left && c.done !== UINT_MAX) c.done--;
-    return left;
+    return this.wq.wait_event_timeout(c.wait, c.take, timeout_jiffies);
   }
 
   try_wait_for_completion(x: completion): boolean {
-    const c = x as completion_impl;
-    if (!c.done) return false;
-    if (c.done !== UINT_MAX) c.done--;
-    return true;
+    return (x as completion_impl).take();
   }
 
   completion_done(x: completion): boolean {

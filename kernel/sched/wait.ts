@@ -4,13 +4,18 @@
 import { inject, injectable } from 'tsyringe';
 import { JIFFIES, type jiffies_api } from '../../include/linux/jiffies.h.ts';
 import type { wait_api, wait_queue_head_t } from '../../include/linux/wait.h.ts';
-import type { Context } from './context.ts';
+import { type Context, WAITING } from './context.ts';
 import { Scheduler } from './core.ts';
 import { VirtualClock } from '../time/clock.ts';
 
 export class wait_queue implements wait_queue_head_t {
-  readonly waiters = new Set<Context>();
-  constructor(readonly name: string) {}
+  /** In the order they went to sleep; a context sleeps on one queue at a time, so once at most. */
+  readonly waiters: Context[] = [];
+  /** What a sleeper here waits on (hung-task reports), built once. */
+  readonly site: string;
+  constructor(readonly name: string) {
+    this.site = `wait_event(${name})`;
+  }
 }
 
 @injectable()
@@ -52,9 +57,13 @@ export class WaitQueues implements wait_api {
     // boundary, like every timer (a 1-jiffy timeout armed late in a tick is almost no wait).
     const end = timeout_jiffies === Infinity ? Infinity : this.jiffies.jiffies_to_nsecs(this.jiffies.jiffies + timeout_jiffies);
     for (;;) {
-      q.waiters.add(me);
-      const timed_out = await this.sched.sleep(end - this.clock.now, `wait_event(${q.name})`);
-      q.waiters.delete(me);
+      q.waiters.push(me);
+      // Without a timeout there is no timer to arm or cancel: block, as sleep() would.
+      let timed_out = false;
+      if (end === Infinity) await this.sched.block(WAITING, q.site);
+      else timed_out = await this.sched.sleep(end - this.clock.now, q.site);
+      const i = q.waiters.indexOf(me);
+      if (i >= 0) q.waiters.splice(i, 1);
       if (condition()) return end === Infinity ? Infinity : Math.max(1, this.to_jiffies(end - this.clock.now));
       if (timed_out) return 0;
     }
@@ -65,7 +74,7 @@ export class WaitQueues implements wait_api {
   }
 
   waitqueue_active(wq: wait_queue_head_t): boolean {
-    return (wq as wait_queue).waiters.size > 0;
+    return (wq as wait_queue).waiters.length > 0;
   }
 
   private to_jiffies(ns: number): number {

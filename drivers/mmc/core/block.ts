@@ -175,11 +175,14 @@ export class MmcBlock implements mmc_driver {
   private async submit(md: mmc_blk_data, op: req_op, sector: number, buf: Uint8Array): Promise<number> {
     const host = md.card.host;
     const max = Math.min(host.max_blk_count, Math.floor(host.max_req_size / SECTOR_SIZE));
+    const total = buf.length / SECTOR_SIZE;
     await this.mx.mutex_lock(md.queue_lock);
     try {
-      for (let done = 0; done < buf.length / SECTOR_SIZE; ) {
-        const n = Math.min(max, buf.length / SECTOR_SIZE - done);
-        const err = await this.issue_rw(md, op, sector + done, buf.subarray(done * SECTOR_SIZE, (done + n) * SECTOR_SIZE));
+      for (let done = 0; done < total; ) {
+        const n = Math.min(max, total - done);
+        // A request within the host's limits goes as it is, without a view per chunk.
+        const chunk = n === total ? buf : buf.subarray(done * SECTOR_SIZE, (done + n) * SECTOR_SIZE);
+        const err = await this.issue_rw(md, op, sector + done, chunk);
         if (err) return err;
         done += n;
       }
@@ -200,7 +203,7 @@ export class MmcBlock implements mmc_driver {
     try {
       for (let retries = 0; ; ) {
         if (mmc_card_removed(card)) return -ENOMEDIUM;
-        const sw = await this.mmc_blk_part_switch(card, md.part_type);
+        const sw = this.part_current(card, md.part_type) ? 0 : await this.mmc_blk_part_switch(card, md.part_type);
         const r = sw ? { cmd_err: sw, data_err: 0 } : await this.rw_once(md, op, sector, buf);
         if (!r.cmd_err && !r.data_err) {
           md.reset_done &= ~type;
@@ -215,9 +218,10 @@ export class MmcBlock implements mmc_driver {
         }
         const reset_before_last = retries + 1 === MMC_MAX_RETRIES && !!(await this.mmc_blk_reset(md, type));
         if (!reset_before_last && !r.cmd_err) {
-          // Data errors: one more try, then multi-block reads go sector by sector.
+          // Data errors: one more try, then multi-block reads go sector by sector, awaited
+          // here so that the finally does not release the host while they run.
           if (retries < MMC_MAX_RETRIES - 1) retries = MMC_MAX_RETRIES - 1;
-          else if (op === 'read' && buf.length > SECTOR_SIZE) return this.mmc_blk_read_single(md, sector, buf);
+          else if (op === 'read' && buf.length > SECTOR_SIZE) return await this.mmc_blk_read_single(md, sector, buf);
         }
         if (retries++ >= MMC_MAX_RETRIES) return -EIO;
       }
@@ -234,12 +238,10 @@ export class MmcBlock implements mmc_driver {
     return st.err || (X.mmc_ready_for_data(st.status) ? 0 : -EIO);
   }
 
-  /** Build and run one request (mmc_blk_data_prep + mmc_blk_rw_rq_prep), then wait out the write. */
-  private async rw_once(md: mmc_blk_data, op: req_op, sector: number, buf: Uint8Array): Promise<{ cmd_err: number; data_err: number }> {
-    const card = md.card;
+  /** mmc_blk_rw_rq_prep() with mmc_blk_data_prep(): the request for @buf at @sector. */
+  private mmc_blk_rw_rq_prep(card: mmc_card, read: boolean, sector: number, buf: Uint8Array): mmc_request {
     const host = card.host;
     const blocks = buf.length / SECTOR_SIZE;
-    const read = op === 'read';
     const multi = blocks > 1;
     const opcode = read ? (multi ? X.MMC_READ_MULTIPLE_BLOCK : X.MMC_READ_SINGLE_BLOCK) : multi ? X.MMC_WRITE_MULTIPLE_BLOCK : X.MMC_WRITE_BLOCK;
     const cmd = mmc_command_init({ opcode, arg: mmc_card_blockaddr(card) ? sector : sector * SECTOR_SIZE, flags: MMC_RSP_R1 | MMC_CMD_ADTC });
@@ -251,10 +253,18 @@ export class MmcBlock implements mmc_driver {
       if (host.caps & MMC_CAP_CMD23 && card.csd.mmca_vsn >= 3)
         mrq.sbc = mmc_command_init({ opcode: X.MMC_SET_BLOCK_COUNT, arg: blocks, flags: MMC_RSP_R1 | MMC_CMD_AC });
     }
-    await this.core.mmc_wait_for_req(host, mrq);
-    let cmd_err = mrq.sbc?.error || cmd.error;
+    return mrq;
+  }
+
+  /** Build and run one request, then wait out the write. */
+  private async rw_once(md: mmc_blk_data, op: req_op, sector: number, buf: Uint8Array): Promise<{ cmd_err: number; data_err: number }> {
+    const read = op === 'read';
+    const mrq = this.mmc_blk_rw_rq_prep(md.card, read, sector, buf);
+    await this.core.mmc_wait_for_req(md.card.host, mrq);
+    const data = mrq.data!;
+    let cmd_err = mrq.sbc?.error || mrq.cmd.error;
     let data_err = data.error || mrq.stop?.error || 0;
-    if (!cmd_err && cmd.resp[0] & CMD_ERRORS) cmd_err = -EIO;
+    if (!cmd_err && mrq.cmd.resp[0] & CMD_ERRORS) cmd_err = -EIO;
     if (!cmd_err && !data_err && !read) data_err = await this.mmc_blk_card_busy(md);
     return { cmd_err, data_err };
   }
@@ -300,6 +310,12 @@ export class MmcBlock implements mmc_driver {
     this.mds.get(card)!.part_curr = card.ext_csd.part_config & X.EXT_CSD_PART_CONFIG_ACC_MASK;
     if (err) return err;
     return this.mmc_blk_part_switch(card, md.part_type);
+  }
+
+  /** mmc_blk_part_switch() would do nothing: the fast path of every request. */
+  private part_current(card: mmc_card, part_type: number): boolean {
+    const main = this.mds.get(card);
+    return !main || main.part_curr === part_type;
   }
 
   /** mmc_blk_part_switch(): CMD6 PARTITION_CONFIG when the requested area is not current. */

@@ -33,6 +33,9 @@ import { Retune } from './retune.ts';
 /** How long to let the supply settle after power-up (ios.power_delay_ms default). */
 const POWER_DELAY_MS = 10;
 
+/** A CRC error in a command or data phase (mmc_request_done() asks for re-tuning on one). */
+const crc_err = (c: mmc_command | mmc_data | null): boolean => c?.error === -EILSEQ;
+
 @injectable()
 export class MmcCore {
   constructor(
@@ -150,7 +153,8 @@ export class MmcCore {
    * (re-tuning), unless the caller ensured no re-tune is due.
    */
   async mmc_start_request(host: mmc_host, mrq: mmc_request): Promise<number> {
-    mrq.cmd_completion = this.comp.init_completion();
+    // Only a cap_cmd_during_tfr caller waits for the command phase: no completion otherwise.
+    mrq.cmd_completion = mrq.cap_cmd_during_tfr ? this.comp.init_completion() : null;
     this.retune.mmc_retune_hold(host);
     if (mmc_card_removed(host.card) || host.removed) return -ENOMEDIUM;
     this.bug.WARN_ON(!host.claimed, 'mmc_start_request: host not claimed');
@@ -161,7 +165,8 @@ export class MmcCore {
   }
 
   async __mmc_start_request(host: mmc_host, mrq: mmc_request): Promise<void> {
-    const err = await this.retune.mmc_retune(host);
+    const tuned = this.retune.mmc_retune(host);
+    const err = typeof tuned === 'number' ? tuned : await tuned;
     if (err) {
       mrq.cmd.error = err;
       this.mmc_request_done(host, mrq);
@@ -173,25 +178,28 @@ export class MmcCore {
     }
     if (host.cqe_on) await host.cqe_ops!.cqe_off(host);
     if (this.trace.enabled) this.trace.mmc_request_start(mmc_hostname(host), mrq);
-    await host.ops.request(host, mrq);
+    const started = host.ops.request(host, mrq);
+    if (started) await started;
   }
 
   /** mmc_request_done() - the driver finished @mrq. Context: any (interrupt handlers). */
   mmc_request_done(host: mmc_host, mrq: mmc_request): void {
     if (this.trace.enabled) this.trace.mmc_request_done(mmc_hostname(host), mrq);
     const cmd = mrq.cmd;
-    const crc = (c: mmc_command | mmc_data | null): boolean => c?.error === -EILSEQ;
-    if (cmd.opcode !== 21 && (crc(cmd) || crc(mrq.sbc) || crc(mrq.data) || crc(mrq.stop))) this.retune.mmc_retune_needed(host);
+    if (cmd.opcode !== 21 && (crc_err(cmd) || crc_err(mrq.sbc) || crc_err(mrq.data) || crc_err(mrq.stop))) this.retune.mmc_retune_needed(host);
     if (host.ongoing_mrq === mrq) host.ongoing_mrq = null;
     if (mrq.cmd_completion) this.comp.complete_all(mrq.cmd_completion);
     mrq.done?.(mrq);
   }
 
+  /** mmc_wait_done(): the done callback of a request someone waits for; one for all requests. */
+  private readonly mmc_wait_done = (mrq: mmc_request): void => this.comp.complete(mrq.completion!);
+
   /** __mmc_start_req(): start with a completion to wait on. */
   private async __mmc_start_req(host: mmc_host, mrq: mmc_request): Promise<number> {
     const c = this.comp.init_completion();
     mrq.completion = c;
-    mrq.done = () => this.comp.complete(c);
+    mrq.done = this.mmc_wait_done;
     const err = await this.mmc_start_request(host, mrq);
     if (err) {
       mrq.cmd.error = err;

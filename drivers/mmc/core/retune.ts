@@ -43,13 +43,21 @@ export class Retune {
     host.retune_now = false;
   }
 
-  /** Re-tune now if a request start allows it and tuning was asked for. Context: may sleep. */
-  async mmc_retune(host: mmc_host): Promise<number> {
+  /**
+   * Re-tune now if a request start allows it and tuning was asked for. Context: may sleep.
+   * A promise only when it tunes: every request start comes through here.
+   */
+  mmc_retune(host: mmc_host): Promise<number> | number {
     if (!host.retune_now) return 0;
     host.retune_now = false;
     if (!host.need_retune || host.doing_retune || !host.card) return 0;
     host.need_retune = false;
     host.doing_retune = true;
+    return this.mmc_retune_tuning(host);
+  }
+
+  /** The half of mmc_retune() that sleeps: the tuning itself. */
+  private async mmc_retune_tuning(host: mmc_host): Promise<number> {
     // Linux re-tunes HS400 through HS200; no host here runs HS400, so tuning runs in place.
     const err = await this.mmc_execute_tuning(host);
     host.doing_retune = false;
