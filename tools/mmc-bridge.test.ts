@@ -247,7 +247,7 @@ describe('tools/mmc-bridge over TCP', () => {
     const host = new WireHost(first);
     await host.bring_up();
     expect(host.requests).toBeLessThan(14);
-    first.destroy();
+    first.destroy(); // the reconnect below may reach the bridge before this hang-up does: it waits
     const second = await tcp_connect(url);
     const closed = new Promise((r) => second.once('close', r));
     try {

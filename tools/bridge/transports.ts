@@ -67,12 +67,18 @@ export function make_link(write: (b: Uint8Array) => void, end: () => void): open
   return l;
 }
 
-/** Listen on @host:@port (0: any free port). A second connection while one is served is refused. */
+/**
+ * Listen on @host:@port (0: any free port), one connection at a time. A second one waits until
+ * the first has closed (a host reconnecting can be seen before its old connection's end); a
+ * third is refused.
+ */
 export async function open_tcp(host: string, port: number, log: transport_log): Promise<transport> {
   const server = createServer({ noDelay: true });
   let handler: link_handler | null = null;
   let active: Socket | null = null;
+  let waiting: Socket | null = null;
   const attach = (s: Socket) => {
+    active = s;
     const l = make_link(
       (b) => s.write(b),
       () => s.end(() => s.destroy()),
@@ -85,14 +91,25 @@ export async function open_tcp(host: string, port: number, log: transport_log): 
       l.closed = true;
       if (active === s) active = null;
       handler!.ended(l);
+      const next = waiting;
+      waiting = null;
+      if (next && !next.destroyed) attach(next);
     });
   };
   server.on('connection', (s) => {
-    if (active) log.note(`tcp: refused a second connection from ${s.remoteAddress}:${s.remotePort}`);
     // Before serve(): the card does not exist yet (cannot happen, serve() follows in the same task).
-    if (active || !handler) return void s.destroy();
-    active = s;
-    attach(s);
+    if (!handler) return void s.destroy();
+    if (!active) return attach(s);
+    if (waiting) {
+      log.note(`tcp: refused a third connection from ${s.remoteAddress}:${s.remotePort}`);
+      return void s.destroy();
+    }
+    // Its bytes stay in the socket (no 'data' listener yet) until the active connection closes.
+    waiting = s;
+    s.on('error', () => {});
+    s.once('close', () => {
+      if (waiting === s) waiting = null;
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new UsageError([`--tcp ${host}:${port}: cannot listen: ${os_reason(e)}`])));
@@ -106,6 +123,7 @@ export async function open_tcp(host: string, port: number, log: transport_log): 
       handler = h;
     },
     async shutdown() {
+      waiting?.destroy();
       active?.destroy();
       await new Promise((r) => server.close(r));
     },
