@@ -3,7 +3,8 @@
 // panic() began must land inside mmcpstore's window on the user area; anything else (another
 // partition, outside the window) is corruption, whatever the panic path reported.
 import { Mmcpstore } from '../drivers/mmc/core/mmcpstore.ts';
-import { CardJournal, inside, type card_range, type card_write } from './card_journal.ts';
+import { CardJournal, type card_range, type card_write } from './card_journal.ts';
+import { sectors_outside } from './card_sectors.ts';
 import type { Machine } from './machine.ts';
 
 export interface panic_write_audit {
@@ -12,6 +13,7 @@ export interface panic_write_audit {
   /** The window on the user area, or null when mmcpstore has none. */
   readonly window: card_range | null;
   readonly writes: readonly card_write[];
+  /** The sectors of those writes outside the window, as runs (init/card_sectors.ts). */
   readonly outside: readonly card_write[];
 }
 
@@ -26,5 +28,5 @@ export const audit_panic_writes = (m: Machine): panic_write_audit => {
   const window = pstore_window(m);
   if (!panic) return { panic_time: null, window, writes: [], outside: [] };
   const writes = m.resolve(CardJournal).writes.filter((w) => w.time >= panic.time);
-  return { panic_time: panic.time, window, writes, outside: writes.filter((w) => !window || !inside(w, window)) };
+  return { panic_time: panic.time, window, writes, outside: sectors_outside(writes, window ? [window] : []) };
 };

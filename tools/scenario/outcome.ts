@@ -8,7 +8,7 @@ import type { mmcpstore_panic_log } from '../../drivers/mmc/core/mmcpstore.ts';
 import type { card_range, card_write } from '../../init/card_journal.ts';
 import type { panic_write_audit } from '../../init/panic_audit.ts';
 import { record_body, type power_cut_evidence } from './power_cut.ts';
-import { sector_count, sectors_outside } from './sectors.ts';
+import { sector_count, sectors_outside } from '../../init/card_sectors.ts';
 import type { outcome } from './schema.ts';
 
 
@@ -36,7 +36,7 @@ export interface run_evidence {
 const HANG = new Set(['spinlock_lockup', 'spinlock_recursion', 'hard_lockup', 'soft_lockup', 'livelock']);
 
 /** Sectors written after the panic outside the window, the tail of requests already in flight excepted: runs. */
-const strays = (e: run_evidence): readonly card_write[] => sectors_outside(e.audit.writes, [...(e.audit.window ? [e.audit.window] : []), ...e.in_flight]);
+const strays = (e: run_evidence): readonly card_write[] => sectors_outside(e.audit.outside, e.in_flight);
 
 /** What expectations can count (expect.counters); card writes count 512-byte sectors. */
 export const COUNTERS = ['panic_writes', 'panic_write_errors', 'card_writes_after_panic', 'writes_outside_window', 'misdirected_writes', 'kernel_reports'] as const;

@@ -24,7 +24,7 @@ import { pstore_window } from '../../init/panic_audit.ts';
 import { BoardCards } from '../../init/board_cards.ts';
 import type { Machine } from '../../init/machine.ts';
 import { cut_power, power_off, type power_cut_evidence } from './power_cut.ts';
-import { sectors_outside } from './sectors.ts';
+import { sectors_outside } from '../../init/card_sectors.ts';
 import type { scenario_step } from './schema.ts';
 
 const MS = 1e6;

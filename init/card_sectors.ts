@@ -2,7 +2,7 @@
 // Card writes counted in 512-byte sectors, so that counts and the ranges a verdict names do not
 // depend on how a host moved the data: the mock card takes a request at once, the SDHCI model a
 // block or a burst of blocks at a time, the journal one entry per call.
-import { inside, type card_range, type card_write } from '../../init/card_journal.ts';
+import { inside, type card_range, type card_write } from './card_journal.ts';
 
 const SECTOR = 512;
 
