@@ -17,6 +17,7 @@ import {
   psz_sig,
 } from './zone_format.ts';
 import { pstore_ftrace_combine_log, pstore_ftrace_decode, pstore_ftrace_encode } from './zone_ftrace.ts';
+import { concat_bytes } from '../../tools/testing/bytes.ts';
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(hex.trim().split(/\s+/).map((h) => parseInt(h, 16)));
 // oops2-deflate-1m zone 0, offsets 0x00..0x33 (layout.txt).
@@ -107,17 +108,11 @@ describe('ring zones', () => {
 
 describe('pstore_ftrace_combine_log', () => {
   const rec = (ts: number, cpu: number, ip = ts) => pstore_ftrace_encode({ ip: BigInt(ip), parent_ip: 0x1000n + BigInt(ip), ts: BigInt(ts), cpu });
-  const cat = (...rs: Uint8Array[]) => {
-    const out = new Uint8Array(rs.reduce((n, r) => n + r.length, 0));
-    let o = 0;
-    for (const r of rs) (out.set(r, o), (o += r.length));
-    return out;
-  };
   const tss = (b: Uint8Array) => Array.from({ length: b.length / 24 }, (_, i) => pstore_ftrace_decode(b.subarray(i * 24)));
 
   it('merges by ts >> 8, skipping a leading size % 24 of each input; ties take the new zone first', () => {
-    const cpu0 = cat(rec(1, 0), rec(4, 0), rec(6, 0));
-    const cpu1 = cat(new Uint8Array([9, 9, 9, 9, 9]), rec(2, 1), rec(4, 1, 40), rec(7, 1));
+    const cpu0 = concat_bytes(rec(1, 0), rec(4, 0), rec(6, 0));
+    const cpu1 = concat_bytes(new Uint8Array([9, 9, 9, 9, 9]), rec(2, 1), rec(4, 1, 40), rec(7, 1));
     let m = pstore_ftrace_combine_log(null, 0, cpu0, cpu0.length);
     m = pstore_ftrace_combine_log(m, m.length, cpu1, cpu1.length);
     expect(tss(m).map((r) => [Number(r.ts), r.cpu, Number(r.ip)])).toEqual([

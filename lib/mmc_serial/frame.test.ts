@@ -3,18 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from './crc.ts';
 import { FRAME_FROM_DEVICE, FrameDecoder, MAX_PAYLOAD, encode_frame, type decoded } from './frame.ts';
 import { MSG_HELLO, encode_message } from './messages.ts';
+import { concat_bytes } from '../../tools/testing/bytes.ts';
 
 const hex = (u: Uint8Array) => Array.from(u, (b) => b.toString(16).padStart(2, '0')).join(' ');
 const from_hex = (s: string) => new Uint8Array(s.trim().split(/\s+/).map((h) => parseInt(h, 16)));
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 /** Deterministic LCG (Numerical Recipes constants); next(n) in 0..n-1. */
 function lcg(seed: number) {
@@ -81,14 +73,14 @@ describe('FrameDecoder', () => {
 
   it('decodes back-to-back frames in one push', () => {
     const d = new FrameDecoder();
-    expect(d.push(cat(...wire))).toEqual(expected);
+    expect(d.push(concat_bytes(...wire))).toEqual(expected);
     expect(d.pending).toBe(0);
   });
 
   it('decodes frames fed byte by byte', () => {
     const d = new FrameDecoder();
     const out: decoded[] = [];
-    for (const b of cat(...wire)) out.push(...d.push(new Uint8Array([b])));
+    for (const b of concat_bytes(...wire)) out.push(...d.push(new Uint8Array([b])));
     expect(out).toEqual(expected);
     expect(d.pending).toBe(0);
   });
@@ -110,7 +102,7 @@ describe('FrameDecoder', () => {
       const trailing = new Uint8Array([0x11, 0x22, 0x5a]);
       injected += trailing.length;
       parts.push(trailing);
-      const stream = cat(...parts);
+      const stream = concat_bytes(...parts);
       const d = new FrameDecoder();
       const out: decoded[] = [];
       for (let i = 0; i < stream.length; ) {
@@ -132,7 +124,7 @@ describe('FrameDecoder', () => {
       const b = encode_frame(0x04, 11, 0, new Uint8Array(16).fill(0x44));
       const bad = a.slice();
       bad[at] ^= 0x01;
-      const out = new FrameDecoder().push(cat(bad, b));
+      const out = new FrameDecoder().push(concat_bytes(bad, b));
       const reports = out.filter((x) => x.kind !== 'frame' && x.kind !== 'garbage');
       expect(reports).toHaveLength(1);
       expect(reports[0]!.kind).toBe('bad_crc');
@@ -158,7 +150,7 @@ describe('FrameDecoder', () => {
     // Cut the long frame after 40 bytes; its header still claims 300, so the decoder first waits,
     // then rejects it and must find `good` and `more` inside the bytes it had claimed.
     const filler = new Uint8Array(400).fill(0x00);
-    const stream = cat(long.subarray(0, 40), good, more, filler);
+    const stream = concat_bytes(long.subarray(0, 40), good, more, filler);
     for (const chunk of [stream.length, 1, 7]) {
       const d = new FrameDecoder();
       const out: decoded[] = [];
@@ -184,7 +176,7 @@ describe('FrameDecoder', () => {
     const hdr = new Uint8Array([0xa5, 0x5a, 0x05, 0x00, 0x01, 0x00, 0x05, 0x10]); // length 4101
     const good = encode_frame(0x06, 2, 0, new Uint8Array(0));
     const d = new FrameDecoder();
-    const out = d.push(cat(hdr, good));
+    const out = d.push(concat_bytes(hdr, good));
     expect(out[0]).toEqual({ kind: 'oversize', length: 4101, max: MAX_PAYLOAD });
     expect(frames_of(out)).toEqual([{ kind: 'frame', type: 0x06, seq: 2, flags: 0, payload: new Uint8Array(0) }]);
     expect(garbage_of(out)).toBe(6);
@@ -201,7 +193,7 @@ describe('FrameDecoder', () => {
     const f = encode_frame(0x06, 9, 0, new Uint8Array(0));
     expect(d.push(f.subarray(1))).toEqual([{ kind: 'frame', type: 0x06, seq: 9, flags: 0, payload: new Uint8Array(0) }]);
     // A5 A5 5A: the first A5 is garbage.
-    expect(new FrameDecoder().push(cat(new Uint8Array([0xa5]), f))).toEqual([
+    expect(new FrameDecoder().push(concat_bytes(new Uint8Array([0xa5]), f))).toEqual([
       { kind: 'garbage', bytes: 1 },
       { kind: 'frame', type: 0x06, seq: 9, flags: 0, payload: new Uint8Array(0) },
     ]);

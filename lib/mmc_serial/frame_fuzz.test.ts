@@ -9,16 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz_check, fuzz_timeout } from '../../tools/testing/fuzz.ts';
 import { FRAME_OVERHEAD, FrameDecoder, HEADER_LEN, MAX_PAYLOAD, SOF0, SOF1, encode_frame, type decoded, type serial_frame } from './frame.ts';
-
-const cat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+import { concat_bytes } from '../../tools/testing/bytes.ts';
 
 /** Payloads rich in SOF bytes, which is where a resynchronising receiver can go wrong. */
 const payload_arb = (max: number): fc.Arbitrary<Uint8Array> =>
@@ -57,7 +48,7 @@ const damage_arb = (max: number): fc.Arbitrary<Uint8Array> =>
     fc.tuple(fc.integer({ min: max + 1, max: 0xffff }), fc.uint8Array({ maxLength: 16 })).map(([len, tail]) => {
       const h = new Uint8Array(2 + HEADER_LEN);
       h.set([SOF0, SOF1, 1, 0, 0, 0, len & 0xff, len >> 8]);
-      return cat([h, tail]);
+      return concat_bytes(h, tail);
     }),
     ...(max < MAX_PAYLOAD ? [frame_arb(MAX_PAYLOAD).filter((f) => f.payload.length > max).map(encode)] : []),
   );
@@ -67,7 +58,7 @@ const stream_arb = fc.constantFrom(MAX_PAYLOAD, 512, 64).chain((max) =>
   fc
     .array(fc.oneof({ weight: 1, arbitrary: frame_arb(max).map((f) => ({ f })) }, { weight: 1, arbitrary: damage_arb(max).map((bytes) => ({ bytes })) }), { maxLength: 12 })
     .chain((segs) => {
-      const bytes = cat(segs.map((s) => ('f' in s ? encode(s.f) : s.bytes)));
+      const bytes = concat_bytes(...segs.map((s) => ('f' in s ? encode(s.f) : s.bytes)));
       // Read sizes: bytes one at a time, a few, or big reads.
       return fc.array(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 5000 })), { maxLength: 40 }).map((reads) => ({
         max,
@@ -105,7 +96,7 @@ describe('FrameDecoder under line damage', () => {
       'frame resync',
       fc.property(stream_arb, ({ max, sent, bytes, reads }) => {
         const d = new FrameDecoder(max);
-        const got = feed(d, cat([bytes, idle(max)]), reads, max);
+        const got = feed(d, concat_bytes(bytes, idle(max)), reads, max);
         const fs = frames(got);
         const mismatch = fs.length !== sent.length || fs.some((f, i) => !same_frame(f, sent[i]!));
         if (mismatch) throw new Error(`sent ${sent.length} frames, decoded ${fs.length}: ${JSON.stringify(fs.map((f) => [f.type, f.seq, f.payload.length]))} vs ${JSON.stringify(sent.map((f) => [f.type, f.seq, f.payload.length]))}`);

@@ -25,6 +25,7 @@ import {
 import { BridgeDevice } from './device.ts';
 import { FaultPlan, FaultSpecError, parse_fault } from './faults.ts';
 import { FaultyDevice, type link_action } from './faulty_device.ts';
+import { concat_bytes } from '../testing/bytes.ts';
 
 const RCA = 1;
 const status: serial_message = { type: 'status' };
@@ -79,16 +80,6 @@ class Host {
     return this.line(faulty, this.frame(m));
   }
 }
-
-const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 describe('parse_fault', () => {
   it('parses every form with its defaults', () => {
@@ -173,7 +164,7 @@ describe('FaultyDevice', () => {
   it('disconnect@2 ends the link at request 2: neither it nor what followed on the line runs', () => {
     const { faulty, host, dev } = make(['disconnect@2']);
     const frames = dev.counters.frames;
-    const line = join(host.frame(status), host.frame(cmd_message(13, RSP_R1, RCA << 16)), host.frame(status));
+    const line = concat_bytes(host.frame(status), host.frame(cmd_message(13, RSP_R1, RCA << 16)), host.frame(status));
     const heard = host.line(faulty, line);
     expect(heard.action).toBe('disconnect');
     expect(heard.messages.map((m) => m.type)).toEqual(['status_resp']);
@@ -199,7 +190,7 @@ describe('FaultyDevice', () => {
     const frames = [1, 2, 3, 4].map(() => host.frame(status));
     const seqs = [host.seq - 3, host.seq - 2, host.seq - 1, host.seq];
     const noise = Uint8Array.from([0x00, 0x13, 0xff]);
-    const heard = host.line(faulty, join(noise, truncated, ...frames));
+    const heard = host.line(faulty, concat_bytes(noise, truncated, ...frames));
     expect(heard.messages.map((m) => m.seq)).toEqual([seqs[0], seqs[2], seqs[3]]);
     expect(dev.counters.frames - c0.frames).toBe(4);
     expect(dev.counters.bad_crc - c0.bad_crc).toBe(1);
