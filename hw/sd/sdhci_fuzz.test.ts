@@ -421,7 +421,7 @@ describe('SDHCI bursts under random guest MMIO', () => {
           blocks.apply(o);
           const at = `after op ${i} ${json(o)}`;
           if (bursts.now() !== blocks.now()) throw new Error(`${at}: the clock reads ${bursts.now()} vs ${blocks.now()}`);
-          if (json(bursts.hc.saveState()) !== json(blocks.hc.saveState())) throw new Error(`${at}: the controllers differ: ${json(bursts.hc.saveState())} vs ${json(blocks.hc.saveState())}`);
+          if (json(bursts.hc.saveState()) !== json(blocks.hc.saveState())) throw new Error(`${at}: the controllers differ: ${first_difference(json(bursts.hc.saveState()), json(blocks.hc.saveState()))}`);
           if (bursts.line() !== blocks.line()) throw new Error(`${at}: the interrupt line differs`);
           if (Buffer.compare(bursts.ram.bytes, blocks.ram.bytes)) throw new Error(`${at}: guest RAM differs`);
           if (json(bursts.card.saveState()) !== json(blocks.card.saveState())) throw new Error(`${at}: the cards differ: ${first_difference(json(bursts.card.saveState()), json(blocks.card.saveState()))}`);
