@@ -16,7 +16,7 @@ async function holder_irq_handler(sl: spinlock_api, lock: spinlock_t, d: delay_a
 
 describe('spinlock held by a CPU that panic stops', () => {
   it('freezes the owner holding it and reports the panicking CPU as a lockup with both sites', async () => {
-    const m = await boot_test_machine({ cpus: 2 });
+    const m = await boot_test_machine({ cpus: 2, config: { DEBUG_SPINLOCK: 'y' } });
     const sl = m.resolve(SPINLOCK);
     const d = m.resolve(DELAY);
     const panic = m.resolve(PANIC);
@@ -50,6 +50,22 @@ describe('spinlock held by a CPU that panic stops', () => {
     // Reported within bounded virtual time, and the machine went idle instead of hanging.
     expect(r.time - start).toBeLessThanOrEqual(1.1e9);
     expect(m.sched.blocked_tasks().some((t) => t.comm === 'crasher')).toBe(true);
+  });
+
+  it('names the owner without CONFIG_DEBUG_SPINLOCK, but not where it took the lock', async () => {
+    const m = await boot_test_machine({ cpus: 2 });
+    const sl = m.resolve(SPINLOCK);
+    const d = m.resolve(DELAY);
+    const lock = sl.spin_lock_init('host->lock');
+    m.spawn(1, 'kworker/1:1', () => holder_irq_handler(sl, lock, d));
+    await m.exec(0, 'waiter', async () => {
+      await d.udelay(50);
+      await sl.spin_lock(lock);
+    }, m.now + 2e9);
+    const r = m.reports.find((x) => x.kind === 'spinlock_lockup')!;
+    expect(r.lines[1]).toMatch(/\.owner: kworker\/1:1\/\d+, \.owner_cpu: 1$/);
+    expect(r.lines[2]).toBe(' owner took it at: (unknown: CONFIG_DEBUG_SPINLOCK is off)');
+    expect(r.lines[3]).toMatch(/waiter spins at: <anonymous> \(kernel\/locking\/spinlock\.test\.ts:\d+\)/);
   });
 
   it('reports a recursive lock by the same context', async () => {

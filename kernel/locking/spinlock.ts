@@ -28,6 +28,7 @@ class raw_spinlock implements spinlock_t {
 
 @injectable()
 export class Spinlocks implements spinlock_api {
+  /** CONFIG_DEBUG_SPINLOCK: record where each owner took its lock (a stack capture per take). */
   private readonly debug: boolean;
 
   constructor(
@@ -38,7 +39,7 @@ export class Spinlocks implements spinlock_api {
     @inject(KCONFIG) config: kconfig,
     @inject(Tracer) private readonly tracer: Tracer,
   ) {
-    this.debug = (config['DEBUG_SPINLOCK'] ?? 'y') === 'y';
+    this.debug = config['DEBUG_SPINLOCK'] === 'y';
   }
 
   spin_lock_init(name: string): spinlock_t {
