@@ -27,7 +27,7 @@ export const psz_pstore_open = (cxt: psz_context): number => {
 };
 
 /** A kmsg zone with a record in memory. */
-const psz_ok = (zone: pstore_zone | null): zone is pstore_zone => !!zone && buffer_datalen(zone.buffer) !== 0;
+const psz_ok = (zone: pstore_zone | null): zone is pstore_zone => !!zone && zone.datalen !== 0;
 
 /** A ring zone with content from before this boot. */
 const psz_old_ok = (zone: pstore_zone | null): zone is pstore_zone & { oldbuf: Uint8Array } =>

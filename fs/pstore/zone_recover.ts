@@ -11,7 +11,6 @@ import {
   PSZ_BUFFER_HDR_SIZE,
   PSZ_KMSG_HDR_SIZE,
   buffer_datalen,
-  buffer_sig,
   psz_buffer_decode,
   psz_kmsg_header_decode,
   psz_ring_read_segments,
@@ -42,7 +41,7 @@ const psz_kmsg_recover_meta = async (cxt: psz_context): Promise<number> => {
       return read_error(rcnt);
     }
     const b = psz_buffer_decode(buf);
-    if (b.sig !== buffer_sig(zone.buffer)) continue;
+    if (b.sig !== zone.sig) continue;
     // datalen is an int compared with a size_t: negative values are overtop too.
     if (b.datalen >>> 0 > zone.buffer_size) {
       cxt.env.pr_info(`found overtop zone: ${zone.name}: id ${i}, off ${zone.off}, size ${zone.buffer_size}`);
@@ -131,7 +130,7 @@ const psz_recover_zone = async (cxt: psz_context, zone: pstore_zone | null): Pro
   let rcnt = await info.read(head, zone.off);
   if (rcnt !== head.length) return read_error(rcnt);
   const b = psz_buffer_decode(head);
-  if (b.sig !== buffer_sig(zone.buffer)) return 0;
+  if (b.sig !== zone.sig) return 0;
   if (b.datalen >>> 0 > zone.buffer_size || b.start >>> 0 > zone.buffer_size) {
     cxt.env.pr_info(`found overtop zone: ${zone.name}: off ${zone.off}, size ${zone.buffer_size}`);
     return 0;
