@@ -107,7 +107,6 @@ export function readRegister(core: SdhciCore, dw: number): number {
 /** Write @value under byte mask @mask (0xff per written lane) to the register word at @dw. */
 export function writeRegister(core: SdhciCore, dw: number, value: number, mask: number): void {
   const r = core.regs;
-  const lanes = (lo: number, hi: number): boolean => (mask & laneMask(lo, hi)) !== 0;
   switch (dw) {
     case 0x00:
       r.sdmaSysAddr = masked(r.sdmaSysAddr, value, mask);
@@ -115,32 +114,32 @@ export function writeRegister(core: SdhciCore, dw: number, value: number, mask: 
       return;
     case 0x04:
       if (transferring(core)) return core.log('guest_error', 'Block Size/Count written during a data transfer: ignored');
-      if (lanes(0, 1)) r.blockSize = masked(r.blockSize, value, mask) & 0x7fff;
-      if (lanes(2, 3)) r.blockCount = masked(r.blockCount, value >>> 16, mask >>> 16) & 0xffff;
+      if (lanes(mask, 0, 1)) r.blockSize = masked(r.blockSize, value, mask) & 0x7fff;
+      if (lanes(mask, 2, 3)) r.blockCount = masked(r.blockCount, value >>> 16, mask >>> 16) & 0xffff;
       return;
     case 0x08:
       r.argument = masked(r.argument, value, mask);
       return;
     case 0x0c:
-      if (lanes(0, 1)) writeTransferMode(core, value, mask);
-      if (lanes(2, 3)) writeCommand(core, value >>> 16, mask >>> 16);
+      if (lanes(mask, 0, 1)) writeTransferMode(core, value, mask);
+      if (lanes(mask, 2, 3)) writeCommand(core, value >>> 16, mask >>> 16);
       return;
     case 0x28:
-      if (lanes(0, 0)) writeHostControl1(core, value & 0xff);
-      if (lanes(1, 1)) writePowerControl(core, (value >>> 8) & 0xff);
-      if (lanes(2, 2)) {
+      if (lanes(mask, 0, 0)) writeHostControl1(core, value & 0xff);
+      if (lanes(mask, 1, 1)) writePowerControl(core, (value >>> 8) & 0xff);
+      if (lanes(mask, 2, 2)) {
         r.blockGapControl = (value >>> 16) & 0x0f;
         if (r.blockGapControl & 0x1) core.log('unimp', 'Stop At Block Gap Request is not implemented');
       }
-      if (lanes(3, 3)) r.wakeupControl = (value >>> 24) & 0x07;
+      if (lanes(mask, 3, 3)) r.wakeupControl = (value >>> 24) & 0x07;
       return;
     case 0x2c:
-      if (lanes(0, 1)) writeClockControl(core, masked(r.clockControl, value, mask) & 0xffff);
-      if (lanes(2, 2)) {
+      if (lanes(mask, 0, 1)) writeClockControl(core, masked(r.clockControl, value, mask) & 0xffff);
+      if (lanes(mask, 2, 2)) {
         r.timeoutControl = (value >>> 16) & 0x0f;
         if (r.timeoutControl === 0xf) core.log('guest_error', 'Timeout Control 0xF is reserved: taken as 0xE');
       }
-      if (lanes(3, 3)) softwareReset(core, (value >>> 24) & 0x07);
+      if (lanes(mask, 3, 3)) softwareReset(core, (value >>> 24) & 0x07);
       return;
     case 0x30:
       return writeIntStatus(core, value, mask);
@@ -149,18 +148,18 @@ export function writeRegister(core: SdhciCore, dw: number, value: number, mask: 
     case 0x38:
       return writeSignalEnable(core, value, mask);
     case 0x3c:
-      if (lanes(0, 1)) core.log('guest_error', 'write to read-only Auto CMD Error Status (0x3c)');
-      if (lanes(2, 3)) {
+      if (lanes(mask, 0, 1)) core.log('guest_error', 'write to read-only Auto CMD Error Status (0x3c)');
+      if (lanes(mask, 2, 3)) {
         if (core.v3) writeHostControl2(core, masked(r.hostControl2, value >>> 16, mask >>> 16) & 0xffff);
         else core.log('guest_error', 'write to Host Control 2 (0x3e), reserved before spec 3.00');
       }
       return;
     case 0x50:
-      if (lanes(0, 1) && value & mask & 0x9f) {
+      if (lanes(mask, 0, 1) && value & mask & 0x9f) {
         r.autoCmdErrorStatus |= value & mask & 0x9f;
         raise(core, R.SDHCI_INT_AUTO_CMD_ERR);
       }
-      if (lanes(2, 3)) raise(core, (value & mask & 0xffff0000) >>> 0);
+      if (lanes(mask, 2, 3)) raise(core, (value & mask & 0xffff0000) >>> 0);
       return;
     case 0x58:
       r.admaSysAddrLo = masked(r.admaSysAddrLo, value, mask);
@@ -175,6 +174,9 @@ export function writeRegister(core: SdhciCore, dw: number, value: number, mask: 
       core.log('guest_error', `write of ${hex(value & mask)} to ${readOnly(core, dw) ? 'read-only' : 'reserved'} offset ${hex(dw)} (lanes ${hex(mask)}): ignored`);
   }
 }
+
+/** Whether @mask writes any byte lane of @lo..@hi. */
+const lanes = (mask: number, lo: number, hi: number): boolean => (mask & laneMask(lo, hi)) !== 0;
 
 const laneMask = (lo: number, hi: number): number => {
   let m = 0;

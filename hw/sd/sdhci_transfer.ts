@@ -36,31 +36,33 @@ export function autoCmdOf(core: SdhciCore, mode: number): 0 | 12 | 23 {
   }
 }
 
+/** A DMA mode selected that the capabilities do not offer: PIO, after saying so. */
+function unsupported(core: SdhciCore, what: string): DmaMode {
+  core.log('guest_error', `DMA enabled with ${what} selected, which the capabilities do not offer: data moves by PIO`);
+  return 'pio';
+}
+
 /** Which engine moves the data: the Transfer Mode DMA bit and Host Control 1's DMA select. */
 export function dmaModeFor(core: SdhciCore, mode: number): DmaMode {
   if (!(mode & R.SDHCI_TRNS_DMA)) return 'pio';
   const caps = core.cfg.caps;
   const v4Mode = core.v4 && (core.regs.hostControl2 & R.SDHCI_CTRL_V4_MODE) !== 0;
-  const unsupported = (what: string): DmaMode => {
-    core.log('guest_error', `DMA enabled with ${what} selected, which the capabilities do not offer: data moves by PIO`);
-    return 'pio';
-  };
   switch (core.regs.hostControl1 & R.SDHCI_CTRL_DMA_MASK) {
     case R.SDHCI_CTRL_SDMA:
-      return caps.sdma ? 'sdma' : unsupported('SDMA');
+      return caps.sdma ? 'sdma' : unsupported(core, 'SDMA');
     case R.SDHCI_CTRL_ADMA1:
       core.log('unimp', 'ADMA1 is not implemented (and not advertised): data moves by PIO');
       return 'pio';
     case R.SDHCI_CTRL_ADMA32:
-      if (!caps.adma2) return unsupported('ADMA2');
-      if (v4Mode && core.regs.hostControl2 & R.SDHCI_CTRL_64BIT_ADDR) return caps.adma64 ? 'adma64' : unsupported('64-bit ADMA2');
+      if (!caps.adma2) return unsupported(core, 'ADMA2');
+      if (v4Mode && core.regs.hostControl2 & R.SDHCI_CTRL_64BIT_ADDR) return caps.adma64 ? 'adma64' : unsupported(core, '64-bit ADMA2');
       return 'adma32';
     default:
       if (v4Mode) {
         core.log('unimp', 'DMA select 11 (ADMA3) in Host Version 4 mode is not implemented: data moves by PIO');
         return 'pio';
       }
-      return caps.adma2 && caps.adma64 ? 'adma64' : unsupported('64-bit ADMA2');
+      return caps.adma2 && caps.adma64 ? 'adma64' : unsupported(core, '64-bit ADMA2');
   }
 }
 

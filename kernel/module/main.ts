@@ -11,6 +11,21 @@ import { Cmdline } from '../cmdline.ts';
 import { Printk } from '../printk/printk.ts';
 import { parse_module_params } from './params.ts';
 
+/**
+ * Module code once imported, for every machine after: a dynamic import() of a module already
+ * loaded still costs a trip through the loader (under tsx, a message to its hooks thread: 10 %
+ * of an exploration point, which boots twice). Module objects hold no state.
+ */
+const images = new WeakMap<kbuild_entry, module>();
+
+const load = async (e: kbuild_entry): Promise<module> => {
+  const cached = images.get(e);
+  if (cached) return cached;
+  const mod = await e.load();
+  images.set(e, mod);
+  return mod;
+};
+
 interface loaded {
   readonly mod: module;
   state: 'builtin' | 'live' | 'failed';
@@ -33,7 +48,7 @@ export class Modules implements module_api {
     for (const level of INITCALL_LEVELS) {
       for (const e of this.kbuild) {
         if (e.initcall !== level || this.config[e.config] !== 'y') continue;
-        const mod = await e.load();
+        const mod = await load(e);
         const ret = await this.init(mod, {});
         this.loaded.set(e.name, { mod, state: ret ? 'failed' : 'builtin' });
         if (ret) this.printk.pr_debug(`initcall ${e.name}_init returned ${ret}\n`);
@@ -54,7 +69,7 @@ export class Modules implements module_api {
       const ret = await this.modprobe(dep);
       if (ret) return ret;
     }
-    const mod = await e.load();
+    const mod = await load(e);
     const ret = await this.init(mod, params);
     if (!ret) this.loaded.set(name, { mod, state: 'live' });
     return ret;

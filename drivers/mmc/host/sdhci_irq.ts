@@ -158,15 +158,16 @@ export const sdhci_irq_round = async (host: sdhci_host, intmask: number): Promis
   return unexpected;
 };
 
+/** Let go of host->lock as sdhci_irq() took it (not at all in a panic). */
+const sdhci_irq_unlock = (host: sdhci_host): void => {
+  if (!host.panic) host.k.sl.spin_unlock(host.lock);
+};
+
 /** sdhci_irq(): the hard IRQ handler. Context: hard IRQ; takes host->lock with spin_lock. */
 export const sdhci_irq = async (host: sdhci_host): Promise<irqreturn_t> => {
-  const sl = host.k.sl;
-  if (!host.panic) await sl.spin_lock(host.lock);
-  const unlock = (): void => {
-    if (!host.panic) sl.spin_unlock(host.lock);
-  };
+  if (!host.panic) await host.k.sl.spin_lock(host.lock);
   if (host.runtime_suspended) {
-    unlock();
+    sdhci_irq_unlock(host);
     return IRQ_NONE;
   }
   let result: irqreturn_t = IRQ_NONE;
@@ -186,7 +187,7 @@ export const sdhci_irq = async (host: sdhci_host): Promise<irqreturn_t> => {
     if (done.defer) result = IRQ_WAKE_THREAD;
   }
   if (host.deferred_cmd) result = IRQ_WAKE_THREAD;
-  unlock();
+  sdhci_irq_unlock(host);
   for (const mrq of now) host.k.mmc.mmc_request_done(host.mmc, mrq);
   if (unexpected) {
     host.k.printk.pr_err(`${mmc_hostname(host)}: Unexpected interrupt 0x${(unexpected >>> 0).toString(16).padStart(8, '0')}.\n`);
