@@ -10,7 +10,7 @@ export type { SdhciBusError, SdhciCapsOptions, SdhciControllerState, SdhciGatedA
 
 /** The eMMC card (JEDEC 5.1 command set) on backing stores for its user, boot and RPMB areas. */
 export { EmmcCard } from './sd/emmc.ts';
-export type { EmmcCardOptions, EmmcCardState, EmmcStateName, EmmcTiming } from './sd/emmc.ts';
+export type { EmmcCardOptions, EmmcCardState, EmmcPowerLoss, EmmcStateName, EmmcTiming, PowerCutReport } from './sd/emmc.ts';
 
 /** Backing stores: sparse memory, flat memory, a file through a FileHandle, copy-on-write, and a write monitor. */
 export { SparseBackend, type SparseBackendOptions } from './block/sparse.ts';
@@ -18,6 +18,8 @@ export { MemoryBackend } from './block/memory.ts';
 export { FileBackend, type FileBackendOptions } from './block/file.ts';
 export { OverlayBackend, type OverlayBackendOptions } from './block/overlay.ts';
 export { MonitoredBackend, type WriteListener } from './block/monitor.ts';
+/** What a store that can hand back the bytes a write replaced (for a power cut) implements, and what it hands back. */
+export { Replaced, type Exchangeable, type ReplacedPiece } from './block/exchange.ts';
 
 /** Guest RAM that a DMA-capable model (the SDHCI controller) reads and writes. */
 export { GuestRam, type GuestRamOptions } from './memory/ram.ts';

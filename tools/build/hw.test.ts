@@ -35,5 +35,11 @@ describe('the hw/ browser bundle', () => {
     const ocr = card.command(1, 0x40ff8080);
     expect(ocr.kind === 'short' && ocr.word >>> 31).toBe(1);
     expect(hw.SDHCI.SDHCI_ARGUMENT).toBe(0x08);
+    // A store's exchange() hands back what a write replaced as the Replaced the bundle exports.
+    const old = new hw.SparseBackend({ size: 1 << 20 }).exchange(0, new Uint8Array([1, 2, 3]));
+    expect(old).toBeInstanceOf(hw.Replaced);
+    const was = new Uint8Array(3).fill(9);
+    old.read(0, was);
+    expect([...was]).toEqual([0, 0, 0]);
   });
 });
