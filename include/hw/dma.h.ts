@@ -11,7 +11,8 @@ export interface DmaMemory {
   /**
    * Optional: the memory at [@addr, @addr + @len) itself, which a device may read and write in
    * place (a DMA engine moving many blocks without a copy of its own); null if any byte is not
-   * memory. Valid until the device returns to the embedder.
+   * memory, or the range is not in one piece (the device then reads or writes it instead).
+   * Valid until the device returns to the embedder.
    */
   view?(addr: number, len: number): Uint8Array | null;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // DMA mapping (linux/dma-mapping.h): a driver hands a buffer to a device by its bus address. Our
-// RAM is the board's guest memory; mapping copies a buffer in for the device (and back out after
-// a read), the one copy a bounce buffer costs.
+// RAM is the board's guest memory: a mapping takes an address range of it, and the device there
+// reaches the buffer itself when the zone can map buffers (GuestRam can), as Linux's direct
+// mapping reaches a buffer's own pages; otherwise the buffer is copied in for the device (and back
+// out after a read), the one copy a bounce buffer costs.
 import { define_token } from './di.h.ts';
 
 export const DMA_TO_DEVICE = 1;
@@ -18,13 +20,16 @@ export interface dma_coherent {
 export interface dma_zone {
   readonly base: number;
   readonly bytes: Uint8Array;
+  /** Optional: devices reaching [@addr, @addr + buf.length) reach @buf until unmapBuffer(@addr). */
+  mapBuffer?(addr: number, buf: Uint8Array): void;
+  unmapBuffer?(addr: number): boolean;
 }
 export const DMA_ZONE = define_token<dma_zone>('linux/dma-mapping#dma_zone');
 
 export interface dma_api {
   /** Map @buf for @dir; returns its bus address (aligned to @align, default 8). Context: any. */
   dma_map_single(buf: Uint8Array, dir: number, align?: number): number;
-  /** Unmap: for DMA_FROM_DEVICE the device's data is copied back into @buf. */
+  /** Unmap: the device's data is in @buf from then on (for DMA_FROM_DEVICE). */
   dma_unmap_single(addr: number, buf: Uint8Array, dir: number): void;
   /** Memory both sides see at once (ADMA descriptor tables). */
   dma_alloc_coherent(size: number, align?: number): dma_coherent;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// DMA mapping over the board's DMA zone (kernel/dma/mapping.c, swiotlb in spirit): a first-fit
-// allocator of aligned ranges; streaming mappings bounce the buffer through the zone.
+// DMA mapping over the board's DMA zone (kernel/dma/mapping.c): a first-fit allocator of aligned
+// ranges. A streaming mapping maps the buffer itself over its range when the zone can (no copy,
+// as Linux's direct mapping), and bounces it through the zone otherwise (swiotlb in spirit).
 import { inject, injectable } from 'tsyringe';
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, DMA_ZONE, type dma_api, type dma_coherent, type dma_zone } from '../../include/linux/dma-mapping.h.ts';
 
@@ -32,13 +33,16 @@ export class DmaMapping implements dma_api {
 
   dma_map_single(buf: Uint8Array, dir: number, align = 8): number {
     const off = this.alloc(Math.max(1, buf.length), align);
-    if (dir !== DMA_FROM_DEVICE) this.zone.bytes.set(buf, off);
-    return this.zone.base + off;
+    const addr = this.zone.base + off;
+    if (this.zone.mapBuffer && buf.length) this.zone.mapBuffer(addr, buf);
+    else if (dir !== DMA_FROM_DEVICE) this.zone.bytes.set(buf, off);
+    return addr;
   }
 
   dma_unmap_single(addr: number, buf: Uint8Array, dir: number): void {
     const off = addr - this.zone.base;
-    if (dir !== DMA_TO_DEVICE) buf.set(this.zone.bytes.subarray(off, off + buf.length));
+    if (this.zone.unmapBuffer && buf.length) this.zone.unmapBuffer(addr);
+    else if (dir !== DMA_TO_DEVICE) buf.set(this.zone.bytes.subarray(off, off + buf.length));
     this.free(off);
   }
 
