@@ -27,6 +27,6 @@ export const audit_panic_writes = (m: Machine): panic_write_audit => {
   const panic = m.reports.find((r) => r.kind === 'panic');
   const window = pstore_window(m);
   if (!panic) return { panic_time: null, window, writes: [], outside: [] };
-  const writes = m.resolve(CardJournal).writes.filter((w) => w.time >= panic.time);
+  const writes = m.resolve(CardJournal).since(panic.time);
   return { panic_time: panic.time, window, writes, outside: sectors_outside(writes, window ? [window] : []) };
 };

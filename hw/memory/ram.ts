@@ -101,16 +101,18 @@ export class GuestRam implements DmaMemory {
   }
 
   read(addr: number, dst: Uint8Array): boolean {
-    const off = this.offsetOf(addr, dst.length);
-    if (off < 0) return false;
-    this.pieces(off, dst.length, (bytes, at, pos, n) => dst.set(bytes.subarray(at, at + n), pos));
+    const v = this.view(addr, dst.length);
+    if (v) dst.set(v);
+    else if (this.offsetOf(addr, dst.length) >= 0) this.pieces(addr - this.start, dst.length, (bytes, at, pos, n) => dst.set(bytes.subarray(at, at + n), pos));
+    else return false;
     return true;
   }
 
   write(addr: number, src: Uint8Array): boolean {
-    const off = this.offsetOf(addr, src.length);
-    if (off < 0) return false;
-    this.pieces(off, src.length, (bytes, at, pos, n) => bytes.set(src.subarray(pos, pos + n), at));
+    const v = this.view(addr, src.length);
+    if (v) v.set(src);
+    else if (this.offsetOf(addr, src.length) >= 0) this.pieces(addr - this.start, src.length, (bytes, at, pos, n) => bytes.set(src.subarray(pos, pos + n), at));
+    else return false;
     return true;
   }
 
@@ -118,8 +120,10 @@ export class GuestRam implements DmaMemory {
   view(addr: number, len: number): Uint8Array | null {
     const off = this.offsetOf(addr, len);
     if (off < 0) return null;
-    const s = this.subregions.find((r) => r.off < off + len && off < r.end);
-    if (!s) return this.mem.subarray(off, off + len);
-    return s.off <= off && off + len <= s.end ? s.bytes.subarray(off - s.off, off - s.off + len) : null;
+    for (const s of this.subregions) {
+      if (s.end <= off || s.off >= off + len) continue;
+      return s.off <= off && off + len <= s.end ? s.bytes.subarray(off - s.off, off - s.off + len) : null;
+    }
+    return this.mem.subarray(off, off + len);
   }
 }

@@ -156,7 +156,7 @@ export const run_step = async (c: scenario_context, s: scenario_step): Promise<v
         start: (bdev.start_sect + s.sector!) * 512,
         end: (bdev.start_sect + s.sector!) * 512 + buf.length,
       };
-      const journal = m.resolve(CardJournal).writes;
+      const journal = m.resolve(CardJournal);
       const from = journal.length;
       const done = () => {
         c.in_flight.delete(range);
