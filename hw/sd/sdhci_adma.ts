@@ -63,17 +63,33 @@ function descriptorSize(core: SdhciCore, x: DataTransfer): number {
 
 const u32 = (d: Uint8Array, at: number): number => (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
 
+/** A descriptor's fields as the engine reads them (length 0 is 65536; the address's 32-bit halves). */
+interface Descriptor {
+  readonly attr: number;
+  readonly length: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const dataAddress = (d: Descriptor): number => d.lo + d.hi * 2 ** 32;
+
+/** The descriptor at @at, or null if it is outside memory. */
+function readDescriptor(core: SdhciCore, at: number, size: number): Descriptor | null {
+  const d = new Uint8Array(size);
+  if (!dmaReachable(at, size) || !core.cfg.dma.read(at, d)) return null;
+  return { attr: d[0]! | (d[1]! << 8), length: d[2]! | (d[3]! << 8) || R.SDHCI_ADMA2_MAX_LEN, lo: u32(d, 4), hi: size > 8 ? u32(d, 8) : 0 };
+}
+
 /** Fetch descriptors until a tran one (cursor loaded), one with End (cursor ended), or a fault. */
 export function fetchDescriptor(core: SdhciCore, x: DataTransfer): AdmaFault | null {
   const size = descriptorSize(core, x);
-  const d = new Uint8Array(size);
   const a = x.adma;
   for (let n = 0; n < MAX_EMPTY_FETCHES; n++) {
     const at = admaAddress(core);
-    if (!dmaReachable(at, size) || !core.cfg.dma.read(at, d)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is outside memory` };
-    const attr = d[0]! | (d[1]! << 8);
-    const length = d[2]! | (d[3]! << 8) || R.SDHCI_ADMA2_MAX_LEN;
-    let addr = u32(d, 4) + (size > 8 ? u32(d, 8) * 2 ** 32 : 0);
+    const d = readDescriptor(core, at, size);
+    if (!d) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is outside memory` };
+    const { attr } = d;
+    let addr = dataAddress(d);
     if (!(attr & ATTR_VALID)) return { state: ADMA_ST_FDS, mismatch: false, why: `descriptor at ${hex(at)} is not valid (attribute ${hex(attr)})` };
     const act = (attr >> 4) & 0x3;
     if (act === ACT_TRAN) {
@@ -82,7 +98,7 @@ export function fetchDescriptor(core: SdhciCore, x: DataTransfer): AdmaFault | n
         addr -= addr % 4;
       }
       a.segmentAddr = addr;
-      a.segmentLeft = length;
+      a.segmentLeft = d.length;
       a.segmentEnd = (attr & ATTR_END) !== 0;
       a.segmentInt = (attr & ATTR_INT) !== 0;
       return null;
@@ -94,11 +110,40 @@ export function fetchDescriptor(core: SdhciCore, x: DataTransfer): AdmaFault | n
     }
     if (act === ACT_LINK) {
       // The link's two halves as the descriptor holds them: their sum may not be exact.
-      core.regs.admaSysAddrLo = u32(d, 4);
-      core.regs.admaSysAddrHi = size > 8 ? u32(d, 8) : 0;
+      core.regs.admaSysAddrLo = d.lo;
+      core.regs.admaSysAddrHi = d.hi;
     } else setAdmaAddress(core, at + size);
   }
   return { state: ADMA_ST_FDS, mismatch: false, why: `${MAX_EMPTY_FETCHES} descriptors without data (a table that loops?)` };
+}
+
+/**
+ * Bytes the engine would move, after the current tran descriptor, without a stop: the tran
+ * descriptors that follow it in the table, valid, whole blocks each, each one's data where the
+ * one before ends, up to and with the first that has Int or End, until @cap bytes. Reads the
+ * table only: the fetches themselves are fetchDescriptor's, when the engine gets there. Nothing
+ * else can change the table in between (a burst runs when nothing can act) but a read's own
+ * data: a descriptor the data before it lands on ends the chain.
+ */
+export function chainedBytes(core: SdhciCore, x: DataTransfer, cap: number): number {
+  const a = x.adma;
+  if (a.segmentEnd || a.segmentInt || a.segmentLeft % 512) return 0;
+  const size = descriptorSize(core, x);
+  const table = admaAddress(core) + size;
+  let at = table;
+  let next = a.segmentAddr + a.segmentLeft;
+  let bytes = 0;
+  // A read's data lands before the chained descriptors are fetched: none of them may be under it.
+  const under = (lo: number, hi: number): boolean => x.direction === 'read' && lo < at + size && table < hi;
+  while (bytes < cap && !under(a.segmentAddr, next)) {
+    const d = readDescriptor(core, at, size);
+    if (!d || !(d.attr & ATTR_VALID) || ((d.attr >> 4) & 0x3) !== ACT_TRAN || dataAddress(d) !== next || d.length % 512 || under(next, next + d.length)) break;
+    bytes += d.length;
+    if (d.attr & (ATTR_INT | ATTR_END)) break;
+    next += d.length;
+    at += size;
+  }
+  return bytes;
 }
 
 /** The current tran descriptor is done: its Int, its End, or on to the next descriptor. */

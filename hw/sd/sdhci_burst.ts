@@ -2,13 +2,14 @@
 // Bursts: the data phase moves, in one step, every block due before anything else can act
 // (Clock.quietUntil: no other event due, no CPU able to run), straight between the card and
 // guest memory (DmaMemory.view), as many as the DMA engine has contiguous (the rest of the
-// current ADMA2 descriptor; SDMA up to the block that crosses the buffer boundary) and the card
-// takes (SdCard.dataRoom). Each block keeps its bus time: the clock moves to the last block's
+// current ADMA2 descriptor and the descriptors after it that continue it, sdhci_adma.ts
+// chainedBytes; SDMA up to the block that crosses the buffer boundary) and the card takes
+// (SdCard.dataRoom). Each block keeps its bus time: the clock moves to the last block's
 // time first, so what follows (the next block, the card's busy, Auto CMD12, an interrupt)
 // happens when it would have, block by block. Nothing can look in between, so a run is the same
 // either way. The block-by-block path (sdhci_transfer.ts) takes what a burst does not: PIO,
 // tuning, a read's first block of a descriptor, a card or memory without the optional calls.
-import { dmaReachable, segmentDone } from './sdhci_adma.ts';
+import { chainedBytes, dmaReachable, fetchDescriptor, segmentDone } from './sdhci_adma.ts';
 import { cardDataRoom, readFromCard, writeToCard } from './sdhci_bus.ts';
 import type { DataTransfer, SdhciCore } from './sdhci_core.ts';
 import { sdmaAddress, setSdmaAddress } from './sdhci_sdma.ts';
@@ -25,7 +26,8 @@ interface Contiguous {
   crosses: boolean;
 }
 
-function contiguous(core: SdhciCore, x: DataTransfer): Contiguous | null {
+/** The run the engine has from here, of up to @cap blocks where descriptors chain. */
+function contiguous(core: SdhciCore, x: DataTransfer, cap: number): Contiguous | null {
   if (x.dma === 'sdma') {
     const addr = sdmaAddress(core);
     const boundary = (Math.floor(addr / x.boundary) + 1) * x.boundary;
@@ -33,7 +35,10 @@ function contiguous(core: SdhciCore, x: DataTransfer): Contiguous | null {
   }
   const a = x.adma;
   // A read's first block of a descriptor fetches it (and may fault) after the card sent it: alone.
-  return a.segmentLeft >= BLOCK ? { addr: a.segmentAddr, blocks: Math.floor(a.segmentLeft / BLOCK), crosses: false } : null;
+  if (a.segmentLeft < BLOCK) return null;
+  const own = Math.floor(a.segmentLeft / BLOCK);
+  const chained = own < cap ? chainedBytes(core, x, (cap - own) * BLOCK) / BLOCK : 0;
+  return { addr: a.segmentAddr, blocks: own + chained, crosses: false };
 }
 
 /** Blocks due from now (this one first) before something else could act. */
@@ -45,9 +50,10 @@ function dueBlocks(core: SdhciCore, ns: number): number {
 /** The blocks a burst moves now, and where: null when this block goes block by block. */
 function plan(core: SdhciCore, x: DataTransfer): { run: Contiguous; blocks: number; data: Uint8Array } | null {
   if (x.dma === 'pio' || x.tuning || x.blockSize !== BLOCK || !core.cfg.dma.view) return null;
-  const run = contiguous(core, x);
+  const cap = Math.min(dueBlocks(core, blockNs(core, BLOCK)), x.remaining ?? Infinity, Math.floor(cardDataRoom(core, x.direction === 'read' ? 'read' : 'write') / BLOCK));
+  const run = contiguous(core, x, cap);
   if (!run) return null;
-  const blocks = Math.min(dueBlocks(core, blockNs(core, BLOCK)), x.remaining ?? Infinity, run.blocks, Math.floor(cardDataRoom(core, x.direction === 'read' ? 'read' : 'write') / BLOCK));
+  const blocks = Math.min(cap, run.blocks);
   const data = blocks >= 1 && dmaReachable(run.addr, blocks * BLOCK) ? core.cfg.dma.view(run.addr, blocks * BLOCK) : null;
   return data ? { run, blocks, data } : null;
 }
@@ -64,9 +70,16 @@ function advanceEngine(core: SdhciCore, x: DataTransfer, p: NonNullable<ReturnTy
     setSdmaAddress(core, p.run.addr + bytes);
     return p.run.crosses && p.blocks === p.run.blocks;
   }
-  x.adma.segmentAddr += bytes;
-  x.adma.segmentLeft -= bytes;
-  if (x.adma.segmentLeft === 0) segmentDone(core, x);
+  const a = x.adma;
+  for (let left = bytes; left > 0; ) {
+    // A chained descriptor, fetched as the engine reaches it (chainedBytes read it: no fault).
+    if (a.segmentLeft === 0 && fetchDescriptor(core, x)) throw new Error('sdhci: a chained ADMA2 descriptor faulted on its fetch');
+    const n = Math.min(left, a.segmentLeft);
+    a.segmentAddr += n;
+    a.segmentLeft -= n;
+    left -= n;
+    if (a.segmentLeft === 0) segmentDone(core, x);
+  }
   return false;
 }
 

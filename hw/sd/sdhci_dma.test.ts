@@ -1,6 +1,6 @@
 // Raw MMIO tests of the SDHCI model's DMA engines: SDMA with its buffer-boundary pause, ADMA2
 // descriptor walking with 32- and 64-bit descriptors, and the ADMA error states.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as R from '../../include/hw/sdhci.h.ts';
 import { VirtualClock } from '../../kernel/time/clock.ts';
 import { FLAGS, RAM_BASE, readyBench, writeAdmaTable } from './sdhci_testing.ts';
@@ -10,8 +10,8 @@ const READ_MULTI = R.SDHCI_TRNS_DMA | R.SDHCI_TRNS_BLK_CNT_EN | R.SDHCI_TRNS_MUL
 const WRITE_MULTI = R.SDHCI_TRNS_DMA | R.SDHCI_TRNS_BLK_CNT_EN | R.SDHCI_TRNS_MULTI;
 const TABLE = RAM_BASE + 0x1_0000;
 
-const setup = () => {
-  const b = readyBench(new VirtualClock());
+const setup = (clock = new VirtualClock()) => {
+  const b = readyBench(clock);
   const hc1 = b.guest.readb(R.SDHCI_HOST_CONTROL);
   const dma = (sel: number) => b.guest.writeb(R.SDHCI_HOST_CONTROL, (hc1 & ~R.SDHCI_CTRL_DMA_MASK) | sel);
   const at = (addr: number, n: number) => b.ram.bytes.subarray(addr - RAM_BASE, addr - RAM_BASE + n);
@@ -163,6 +163,31 @@ describe('SDHCI ADMA2', () => {
     expect(guest.waitInt(R.SDHCI_INT_DATA_END | R.SDHCI_INT_ERROR) & ~R.SDHCI_INT_RESPONSE).toBe(R.SDHCI_INT_DMA_END | R.SDHCI_INT_DATA_END);
     expect(at(RAM_BASE + 0x2_0000, 1024)).toEqual(data.subarray(0, 1024));
     expect(at(RAM_BASE + 0x3_0000, 1024)).toEqual(data.subarray(1024));
+  });
+
+  it('a burst runs on through descriptors that continue each other, up to the one with Int, when nothing can act in between', () => {
+    const clock = new VirtualClock();
+    // No CPU to run: a transfer's blocks all run ahead, as when the driver sleeps on its interrupt.
+    clock.cpus_idle_until = () => Infinity;
+    const { guest, ram, at, dma, stored, store } = setup(clock);
+    const data = pattern(8 * 512, 5);
+    const base = RAM_BASE + 0x2_0000;
+    at(base, data.length).set(data);
+    const desc = (i: number, attr: number) => ({ attr, len: 1024, addr: base + i * 1024 });
+    writeAdmaTable(ram, TABLE, [desc(0, R.ADMA2_TRAN_VALID), desc(1, R.ADMA2_TRAN_VALID | R.ADMA2_INT), desc(2, R.ADMA2_TRAN_VALID), desc(3, R.ADMA2_TRAN_VALID | R.ADMA2_END)], 32);
+    const writes = vi.spyOn(store, 'exchange');
+    dma(R.SDHCI_CTRL_ADMA32);
+    guest.writel(R.SDHCI_ADMA_ADDRESS, TABLE);
+    guest.cmd(23, 8, FLAGS.r1);
+    guest.dataCmd(25, 300 * 512, 8, WRITE_MULTI);
+    expect(guest.waitInt(R.SDHCI_INT_DATA_END | R.SDHCI_INT_ERROR) & ~R.SDHCI_INT_RESPONSE).toBe(R.SDHCI_INT_DMA_END | R.SDHCI_INT_DATA_END);
+    expect(stored(300 * 512, data.length)).toEqual(data);
+    // Two runs: descriptors 0-1 (Int ends a run: its DMA_END is due after its last block), then 2-3.
+    expect(writes.mock.calls.map(([offset, src]) => [offset / 512, src.length / 512])).toEqual([
+      [300, 4],
+      [304, 4],
+    ]);
+    expect(guest.readl(R.SDHCI_ADMA_ADDRESS)).toBe(TABLE + 3 * 8); // stopped on the End descriptor
   });
 
   it('a descriptor length of 0 moves 65536 bytes', () => {

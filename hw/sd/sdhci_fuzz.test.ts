@@ -34,8 +34,11 @@ const RAMS = [
 
 // ---- what the guest does --------------------------------------------------------------------
 
-/** An address: in RAM, near its end, or a notable one outside it; resolved against the bench's RAM. */
-type addr = { ram: number; align: boolean } | { ram_end: number } | { abs: number };
+/**
+ * An address: in RAM, near its end, or a notable one outside it; resolved against the bench's RAM.
+ * A descriptor's data may also follow the previous descriptor's (a buffer split in segments).
+ */
+type addr = { ram: number; align: boolean } | { ram_end: number } | { abs: number } | { follows: true };
 const addr_arb: fc.Arbitrary<addr> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ ram: fc.nat(), align: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ ram_end: fc.integer({ min: -1024, max: 4096 }) }) },
@@ -129,14 +132,27 @@ const xfer_arb: fc.Arbitrary<xfer> = fc.record({
   acmd: fc.constantFrom(0, R.SDHCI_TRNS_AUTO_CMD12, R.SDHCI_TRNS_AUTO_CMD23),
   addr: addr_arb,
   desc: fc.constantFrom(8 as const, 12 as const, 16 as const),
-  entries: fc.array(
-    fc.record({
-      attr: fc.oneof({ weight: 6, arbitrary: fc.constant(0x21) }, { weight: 1, arbitrary: fc.constantFrom(0x31, 0x01, 0x25) }, { weight: 1, arbitrary: fc.nat(0xffff) }),
-      len: fc.oneof(fc.integer({ min: 1, max: 8 }).map((k) => 512 * k), fc.constantFrom(0, 4, 256), fc.nat(0xffff)),
-      addr: addr_arb,
-      hi: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(0xffff_ffff) }),
-    }),
-    { minLength: 1, maxLength: 6 },
+  entries: fc.oneof(
+    fc.array(
+      fc.record({
+        attr: fc.oneof({ weight: 6, arbitrary: fc.constant(0x21) }, { weight: 1, arbitrary: fc.constantFrom(0x31, 0x01, 0x25) }, { weight: 1, arbitrary: fc.nat(0xffff) }),
+        len: fc.oneof(fc.integer({ min: 1, max: 8 }).map((k) => 512 * k), fc.constantFrom(0, 4, 256), fc.nat(0xffff)),
+        addr: addr_arb,
+        hi: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(0xffff_ffff) }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+    // A buffer split in segments as a driver maps it, each following the one before, now and
+    // then with Int, End, a bad attribute or a length that is not whole blocks.
+    fc.array(
+      fc.record({
+        attr: fc.oneof({ weight: 8, arbitrary: fc.constant(0x21) }, { weight: 1, arbitrary: fc.constantFrom(0x25, 0x23, 0x20, 0x31) }),
+        len: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }).map((k) => 512 * k) }, { weight: 1, arbitrary: fc.constantFrom(0, 700) }),
+        addr: fc.constant({ follows: true as const }),
+        hi: fc.constant(0),
+      }),
+      { minLength: 2, maxLength: 8 },
+    ),
   ),
   run: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5e6 }), fc.constant(2e9)),
   recover: fc.boolean(),
@@ -238,24 +254,30 @@ function make_bench(b: bench_options, moves: data_moves = 'bursts') {
     g.setClock(2);
     g.ack();
   }
-  const resolve_addr = (a: addr): number => {
+  /** @follows: where the previous descriptor's data ends. */
+  const resolve_addr = (a: addr, follows = place.base): number => {
+    if ('follows' in a) return follows;
     if ('ram' in a) return place.base + ((a.ram % place.size) & (a.align ? ~3 : ~0));
     if ('ram_end' in a) return Math.max(0, place.base + place.size - a.ram_end) % 2 ** 32;
     return a.abs;
   };
   const resolve_card = (c: card_addr): number => ('block' in c ? 512 * c.block : 'end_bytes' in c ? USER_BYTES - 512 * c.end_bytes : 'end_blocks' in c ? USER_BYTES / 512 - c.end_blocks : c.abs) >>> 0;
   /** The guest CPU writes a descriptor table at bus address @addr (what falls in RAM). */
-  const write_table = (addr: number, size: 8 | 12 | 16, entries: readonly desc[]): void =>
+  const write_table = (addr: number, size: 8 | 12 | 16, entries: readonly desc[]): void => {
+    let data_end = place.base;
     entries.forEach((e, i) => {
       const d = new Uint8Array(size);
       const v = new DataView(d.buffer);
+      const data = resolve_addr(e.addr, data_end);
+      data_end = data + ((e.len & 0xffff) || 65536);
       v.setUint16(0, e.attr, true);
       v.setUint16(2, e.len & 0xffff, true);
-      v.setUint32(4, resolve_addr(e.addr) >>> 0, true);
+      v.setUint32(4, data >>> 0, true);
       if (size > 8) v.setUint32(8, e.hi, true);
       const off = addr - place.base + i * size;
       if (off >= 0 && off + size <= place.size) ram.bytes.set(d, off);
     });
+  };
   const resolve = (v: value): number => ('raw' in v ? v.raw : 'addr' in v ? resolve_addr(v.addr) : resolve_card(v.card));
 
   /** Every contract breach so far. */
