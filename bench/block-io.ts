@@ -52,8 +52,16 @@ const memcpy_ms = (op: 'write' | 'read', buf: Uint8Array, store: Uint8Array): nu
  */
 export const WARMUP_PASSES = 40;
 export const WARMUP_MS = 1500;
+/**
+ * Timed passes: a pass is over in a few ms on the fast paths, where one pass's memcpy (0.15 ms)
+ * varies from 34 to 61 GB/s between runs (measured), so the median needs many; the slow modes
+ * (PIO, serial) stop after MIN_PASSES once their timed passes took TIMED_MS.
+ */
+export const IO_PASSES = 25;
+export const MIN_PASSES = 5;
+export const TIMED_MS = 3000;
 
-/** @passes passes of REQUESTS writes then REQUESTS reads, each against a memcpy timed next to it, after the warm-up. */
+/** @passes passes (fewer past TIMED_MS) of REQUESTS writes then REQUESTS reads, each against a memcpy timed next to it, after the warm-up. */
 export const io_fractions = async (mode: io_mode, passes: number): Promise<io_fractions> => {
   const m = await boot_bench_machine({ host: mode.host, ...(mode.board ? { board: mode.board } : {}) });
   const blk = m.resolve(BLOCK);
@@ -68,7 +76,8 @@ export const io_fractions = async (mode: io_mode, passes: number): Promise<io_fr
   const cr: number[] = [];
   const warm_until = performance.now() + WARMUP_MS;
   let warmup = 0;
-  while (w.length < passes) {
+  let timed = 0;
+  while (w.length < passes && !(w.length >= Math.min(passes, MIN_PASSES) && timed > TIMED_MS)) {
     const io = async (op: 'write' | 'read'): Promise<number> => {
       const t = performance.now();
       await in_task(m, async () => {
@@ -90,6 +99,7 @@ export const io_fractions = async (mode: io_mode, passes: number): Promise<io_fr
       continue;
     }
     w.push(tw), r.push(tr), cw.push(mw), cr.push(mr);
+    timed += tw + tr;
   }
   const bytes = REQUESTS * REQUEST;
   return {

@@ -4,7 +4,7 @@
 // (the machines are shared and noisy); absolute figures only compare within one RESULTS.md.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { IO_MODES, io_fractions, REQUEST, WARMUP_MS, WARMUP_PASSES } from './block-io.ts';
+import { IO_MODES, IO_PASSES, io_fractions, MIN_PASSES, REQUEST, TIMED_MS, WARMUP_MS, WARMUP_PASSES } from './block-io.ts';
 import { exploration_rate } from './explore.ts';
 import { full_cycles_per_s } from './full-cycle.ts';
 import { machine_line } from './lib/stats.ts';
@@ -60,7 +60,7 @@ sections.push(
 
 step('block I/O per host and DMA mode');
 const io: Array<{ mode: (typeof IO_MODES)[number]; f: Awaited<ReturnType<typeof io_fractions>> }> = [];
-for (const mode of IO_MODES) io.push({ mode, f: await io_fractions(mode, RUNS) });
+for (const mode of IO_MODES) io.push({ mode, f: await io_fractions(mode, IO_PASSES) });
 const io_target = (label: string, want: number) => {
   const row = io.find((r) => r.mode.label === label)!;
   const worst = Math.min(row.f.write, row.f.read);
@@ -72,7 +72,7 @@ sections.push(
   [
     '## Sequential block I/O through mmcblk',
     '',
-    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same bytes (the request buffer to or from 16 places of an 8 MiB array) timed next to each pass. Fraction = memcpy time / I/O time. Median of ${RUNS} passes after ${WARMUP_PASSES} untimed ones (fewer if they take over ${WARMUP_MS / 1000} s: PIO, serial), as the I/O path is optimized by V8 only after some tens of passes.`,
+    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same bytes (the request buffer to or from 16 places of an 8 MiB array) timed next to each pass. Fraction = memcpy time / I/O time. Median of ${IO_PASSES} passes after ${WARMUP_PASSES} untimed ones (as the I/O path is optimized by V8 only after some tens of passes), for the slow modes (PIO, serial) fewer: warm-up stops after ${WARMUP_MS / 1000} s, timed passes after ${TIMED_MS / 1000} s and at least ${MIN_PASSES}. One pass's memcpy alone varies too much to compare with fewer.`,
     '',
     '| host, DMA mode | write, of memcpy | read, of memcpy | write MB/s | read MB/s |',
     '|---|---:|---:|---:|---:|',
