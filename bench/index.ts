@@ -72,7 +72,7 @@ sections.push(
   [
     '## Sequential block I/O through mmcblk',
     '',
-    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same bytes (the request buffer to or from 16 places of an 8 MiB array) timed next to each pass. Fraction = memcpy time / I/O time. Median of ${IO_PASSES} passes after ${WARMUP_PASSES} untimed ones (as the I/O path is optimized by V8 only after some tens of passes), for the slow modes (PIO, serial) fewer: warm-up stops after ${WARMUP_MS / 1000} s, timed passes after ${TIMED_MS / 1000} s and at least ${MIN_PASSES}. One pass's memcpy alone varies too much to compare with fewer.`,
+    `16 requests of ${REQUEST / 1024} KiB (bdev_write, then bdev_read of the same sectors, from a task) per pass, against \`Uint8Array.set\` of the same bytes (the request buffer to or from 16 places of an 8 MiB array) timed next to each pass. Fraction: the median over passes of memcpy time / I/O time, each pass against its own memcpy. ${IO_PASSES} passes after ${WARMUP_PASSES} untimed ones (as the I/O path is optimized by V8 only after some tens of passes), for the slow modes (PIO, serial) fewer: warm-up stops after ${WARMUP_MS / 1000} s, timed passes after ${TIMED_MS / 1000} s and at least ${MIN_PASSES}. One pass's memcpy alone varies too much to compare with fewer.`,
     '',
     '| host, DMA mode | write, of memcpy | read, of memcpy | write MB/s | read MB/s |',
     '|---|---:|---:|---:|---:|',
