@@ -184,9 +184,6 @@ const laneMask = (lo: number, hi: number): number => {
   return m >>> 0;
 };
 
-/** laneMask of an access of [lane][size] bytes inside one word. */
-const LANE_MASKS = [0, 1, 2, 3].map((lane) => [0, 1, 2, 3, 4].map((size) => (lane + size <= 4 && size ? laneMask(lane, lane + size - 1) : 0)));
-
 const READ_ONLY = new Set([0x10, 0x14, 0x18, 0x1c, 0x24, 0x40, 0x44, 0x48, 0x54, 0xfc]);
 const readOnly = (core: SdhciCore, dw: number): boolean => READ_ONLY.has(dw) || (core.v3 && dw >= 0x60 && dw <= 0x6c);
 
@@ -260,9 +257,6 @@ function writeHostControl2(core: SdhciCore, value: number): void {
 
 /** A register read of @size bytes at @offset (inside the window), lane by lane. */
 export function mmioRead(core: SdhciCore, offset: number, size: number): number {
-  const lane = offset & 3;
-  // The common case, an access inside one register word: its lanes shifted out.
-  if (lane + size <= 4 && offset - lane !== R.SDHCI_BUFFER) return size === 4 ? readRegister(core, offset) >>> 0 : (readRegister(core, offset - lane) >>> (8 * lane)) & ((1 << (8 * size)) - 1);
   let result = 0;
   for (let pos = offset; pos < offset + size; ) {
     const dw = pos & ~3;
@@ -277,9 +271,6 @@ export function mmioRead(core: SdhciCore, offset: number, size: number): number 
 
 /** A register write of @size bytes at @offset (inside the window), lane by lane. */
 export function mmioWrite(core: SdhciCore, offset: number, size: number, value: number): void {
-  const lane = offset & 3;
-  // The common case, an access inside one register word: its lanes shifted in.
-  if (lane + size <= 4 && offset - lane !== R.SDHCI_BUFFER) return writeRegister(core, offset - lane, (value << (8 * lane)) >>> 0, LANE_MASKS[lane]![size]!);
   for (let pos = offset; pos < offset + size; ) {
     const dw = pos & ~3;
     const lane = pos & 3;
