@@ -83,7 +83,8 @@ function advanceEngine(core: SdhciCore, x: DataTransfer, p: NonNullable<ReturnTy
   return false;
 }
 
-function countBlocks(core: SdhciCore, x: DataTransfer, n: number): void {
+/** @n blocks done: the transfer's count and, if it counts, the Block Count register. */
+export function countBlocks(core: SdhciCore, x: DataTransfer, n: number): void {
   if (x.remaining !== null) x.remaining -= n;
   if (x.countsBlocks) core.regs.blockCount = (core.regs.blockCount - n) & 0xffff;
 }

@@ -11,7 +11,7 @@
 import * as R from '../../include/hw/sdhci.h.ts';
 import { type AdmaFault, admaCheckAfterBlock, admaMoveBlock, admaTableDone, fetchDescriptor } from './sdhci_adma.ts';
 import { cardBusyUntil, cardReadLatencyNs, readFromCard, writeToCard } from './sdhci_bus.ts';
-import { burstIn, burstOut, runAhead } from './sdhci_burst.ts';
+import { burstIn, burstOut, countBlocks, runAhead } from './sdhci_burst.ts';
 import type { CommandInFlight, DataTransfer, DmaMode, SdhciCore } from './sdhci_core.ts';
 import { raise } from './sdhci_irq.ts';
 import { sdmaBoundary, sdmaMoveBlock } from './sdhci_sdma.ts';
@@ -187,7 +187,7 @@ function oneBlockIn(core: SdhciCore, x: DataTransfer): boolean {
     raise(core, R.SDHCI_INT_DATA_AVAIL);
     return false;
   }
-  countBlock(core, x);
+  countBlocks(core, x, 1);
   if (x.dma === 'pio') {
     core.fifoPos = 0;
     x.state = 'read-buffer';
@@ -214,7 +214,7 @@ function oneBlockOut(core: SdhciCore, x: DataTransfer): boolean {
     stopWithError(core, x, R.SDHCI_INT_DATA_CRC);
     return false;
   }
-  countBlock(core, x);
+  countBlocks(core, x, 1);
   if (x.dma === 'pio') {
     if (x.remaining === 0) {
       endOfData(core, x);
@@ -288,11 +288,6 @@ export function pioBlockWritten(core: SdhciCore, x: DataTransfer): void {
 export function resumeSdma(core: SdhciCore): void {
   const x = core.xfer;
   if (x?.state === 'dma-paused') nextBlock(core, x);
-}
-
-function countBlock(core: SdhciCore, x: DataTransfer): void {
-  if (x.remaining !== null) x.remaining--;
-  if (x.countsBlocks) core.regs.blockCount = (core.regs.blockCount - 1) & 0xffff;
 }
 
 /**
