@@ -44,7 +44,7 @@ export class CardJournal {
   private lengths = new Float64Array(FIRST_ROOM);
   private times = new Float64Array(FIRST_ROOM);
   /** Index into `sources` of each write's device and partition. */
-  private source = new Uint32Array(FIRST_ROOM);
+  private source = new Float64Array(FIRST_ROOM);
   private readonly sources: Array<{ readonly device: string; readonly part: card_part }> = [];
 
   constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
@@ -88,9 +88,6 @@ export class CardJournal {
   }
 
   private grow(): void {
-    [this.offsets, this.lengths, this.times] = [doubled(this.offsets), doubled(this.lengths), doubled(this.times)];
-    const source = new Uint32Array(this.source.length * 2);
-    source.set(this.source);
-    this.source = source;
+    [this.offsets, this.lengths, this.times, this.source] = [doubled(this.offsets), doubled(this.lengths), doubled(this.times), doubled(this.source)];
   }
 }
