@@ -6,6 +6,7 @@
 import type { BlockBackend } from '../../include/hw/block.h.ts';
 import type { Clock, ClockEvent } from '../../include/hw/clock.h.ts';
 import type { DmaMemory } from '../../include/hw/dma.h.ts';
+import { type Exchangeable, exchangeRange, type Replaced } from '../../hw/block/exchange.ts';
 
 /** The contract's address space: byte addresses below 2^53 (include/hw/dma.h.ts). */
 const ADDRESS_LIMIT = 2 ** 53;
@@ -54,7 +55,7 @@ export class CheckedDma implements DmaMemory {
 }
 
 /** BlockBackend over @store: any access not within [0, size) is a violation (the contract calls it a caller's bug). */
-export class CheckedBackend implements BlockBackend {
+export class CheckedBackend implements BlockBackend, Exchangeable {
   readonly violations: string[] = [];
   reads = 0;
   writes = 0;
@@ -83,6 +84,13 @@ export class CheckedBackend implements BlockBackend {
     this.writes++;
     this.check('write', offset, src.length);
     this.store.write(offset, src);
+  }
+
+  /** The write a card model makes (hw/block/exchange.ts), checked as write() is: the store's own exchange runs under it. */
+  exchange(offset: number, src: Uint8Array): Replaced {
+    this.writes++;
+    this.check('write', offset, src.length);
+    return exchangeRange(this.store, offset, src);
   }
 
   flush(): void {
