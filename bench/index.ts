@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { IO_MODES, IO_PASSES, io_fractions, MIN_PASSES, REQUEST, TIMED_MS, WARMUP_MS, WARMUP_PASSES } from './block-io.ts';
 import { exploration_rate } from './explore.ts';
+import { exploration_phases, PHASE_LABEL, PHASES } from './explore-phases.ts';
 import { full_cycles_per_s } from './full-cycle.ts';
 import { machine_line } from './lib/stats.ts';
 import { CARD_LABEL, memory_growth, WRITTEN_MIB } from './memory.ts';
@@ -47,6 +48,8 @@ sections.push(
 
 step('exploration rate, S05 on sdhci');
 const ex = await exploration_rate(3);
+const ph = await exploration_phases();
+const ph_total = PHASES.reduce((t, k) => t + ph[k], 0);
 targets.push({ key: 'exploration', figure: 'exploration, S05 on sdhci (v5), one thread', measured: `${ex.points_per_s.toFixed(1)} points/s`, target: '≥ 5,000 points/s', met: ex.points_per_s >= 5000 });
 sections.push(
   [
@@ -55,6 +58,12 @@ sections.push(
     `Every one of S05's ${ex.points} yield points (the multi-block write's workload) on the sdhci host with v5, in-process on one thread: each point is a run of its own (boot, mount, the workload to the point, the panic, the next boot, its mount, the verdict). Median of 3 passes.`,
     '',
     `**${ex.points_per_s.toFixed(1)} points/s** (${(1000 / ex.points_per_s).toFixed(1)} ms a point).`,
+    '',
+    `Where a point's time goes (bench/explore-phases.ts: one more pass, timestamps around the boots, the mounts and the panic). The panic alone would allow ${(1000 / ph.panic).toFixed(0)} points/s, with the point's machine reached at no cost and no next boot: the bound of any faster exploration that still panics and writes its record at each point.`,
+    '',
+    '| phase | ms a point | of the point |',
+    '|---|---:|---:|',
+    ...PHASES.map((k) => `| ${PHASE_LABEL[k]} | ${ph[k].toFixed(2)} | ${pct(ph[k] / ph_total)} |`),
   ].join('\n'),
 );
 
