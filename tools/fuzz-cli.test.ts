@@ -27,8 +27,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'fuzz-cli-'));
 // The tools run from inside tmp (in-process and spawned): a relative path they write lands where
 // unchanged() looks, never in the checkout.
 const cwd = process.cwd();
+// A property that outlives its test (a timeout does not stop fast-check's loop) must not run a
+// tool once the checkout is the working directory again: its --out would land there.
+let over = false;
 beforeAll(() => process.chdir(tmp));
 afterAll(() => {
+  over = true;
   process.chdir(cwd);
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -244,12 +248,13 @@ const remove_outs = (out: string): void => {
 const file_problems = (file: string) => (lines: string[]) => lines.every((l) => l.includes(`${file}: `));
 
 async function run_in_process(tool: tool_name, argv: readonly string[]): Promise<tool_run> {
+  if (over) throw new Error(`${tool} after the suite ended: not run outside ${tmp}`);
   return tool === 'mmc-bridge' ? run_main('mmc-bridge', argv, bridge_main) : run_tool(tool, argv);
 }
 
 describe('found while fuzzing', () => {
   it('pstore-read --out "" is bad input (exit 2, one message), not a mkdir exception after reading the image', async () => {
-    const r = await run_tool('pstore-read', [F.card, '--out', '']);
+    const r = await run_in_process('pstore-read', [F.card, '--out', '']);
     expect(r.uncaught).toBe(null);
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'pstore-read: --out: the path is empty (give a directory)\n']);
     unchanged();
@@ -274,7 +279,7 @@ describe('command lines', () => {
     await fuzz_check(
       'kconfig argv',
       fc.asyncProperty(kconfig_argv, async (argv) => {
-        const r = await run_tool('kconfig', argv);
+        const r = await run_in_process('kconfig', argv);
         // The resolver's messages name symbols, one per problem of the config.
         expect_clear('kconfig', argv, r, () => argv.includes(F.bad_config));
         unchanged();
@@ -289,7 +294,7 @@ describe('command lines', () => {
       'pstore-read argv',
       fc.asyncProperty(pstore_argv, async (a) => {
         const { argv, out } = with_out(a);
-        const r = await run_tool('pstore-read', argv);
+        const r = await run_in_process('pstore-read', argv);
         remove_made_out(argv, r);
         try {
           expect_clear('pstore-read', argv, r, () => false, /^pstore-read: pstore_blk: \w+ must align to 4096/);
@@ -308,7 +313,7 @@ describe('command lines', () => {
     await fuzz_check(
       'run-scenario argv',
       fc.asyncProperty(run_scenario_argv, async (argv) => {
-        const r = await run_tool('run-scenario', argv);
+        const r = await run_in_process('run-scenario', argv);
         // One message per problem: a file's (scenario, board, config), or each option it names ("--variant: the value is empty").
         const per_option = (lines: string[]) => lines.every((l) => argv.includes(/^run-scenario: (--[a-z-]+): /.exec(l)?.[1] ?? '\0'));
         expect_clear('run-scenario', argv, r, (lines) => per_option(lines) || [F.scenario, F.board, F.bad_config].some((f) => file_problems(f)(lines)));
@@ -325,7 +330,7 @@ describe('command lines', () => {
     await fuzz_check(
       'mmc-bridge argv',
       fc.asyncProperty(bridge_argv, async (argv) => {
-        const r = await run_main('mmc-bridge', argv, bridge_main);
+        const r = await run_in_process('mmc-bridge', argv);
         expect_clear('mmc-bridge', argv, r, () => false, /^mmc-bridge: .*: exists, --gpt ignored$/);
         unchanged();
       }),
