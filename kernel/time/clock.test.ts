@@ -59,3 +59,31 @@ describe('VirtualClock run-ahead', () => {
     expect(q).toBe(30);
   });
 });
+
+describe('VirtualClock cancelled events', () => {
+  it('does not keep a long run of cancelled timeouts: the heap stays bounded and live events fire in order', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    // As a run of short requests does: each sets a 10 s timeout and cancels it when it completes.
+    for (let i = 0; i < 100_000; i++) {
+      clock.cancel(clock.at(clock.now + 10e9, () => fired.push(-1)));
+      if (i % 1000 === 0) clock.at(clock.now + 5e9 + i, () => fired.push(i));
+      clock.at(clock.now + 1000, () => {});
+      clock.fire_next(Infinity);
+    }
+    expect(clock.queued_events).toBeLessThan(300);
+    while (clock.fire_next(Infinity));
+    expect(fired).toEqual(Array.from({ length: 100 }, (_, k) => k * 1000));
+  });
+
+  it('fires equal times in the order they were set, across a rebuild', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    const evs = Array.from({ length: 5000 }, (_, i) => clock.at(100 + (i % 7), () => fired.push(i)));
+    for (let i = 0; i < 5000; i += 2) clock.cancel(evs[i]!); // the rebuild comes half-way
+    expect(clock.queued_events).toBeLessThan(5000);
+    while (clock.fire_next(Infinity));
+    const want = Array.from({ length: 5000 }, (_, i) => i).filter((i) => i % 2 === 1).sort((a, b) => (a % 7) - (b % 7) || a - b);
+    expect(fired).toEqual(want);
+  });
+});
