@@ -29,7 +29,7 @@ export class VirtualClock implements clock_api {
   now = 0;
   private heap: event[] = [];
   private seq = 0;
-  /** Cancelled events still in the heap. */
+  /** Cancelled events still in the heap, as cancel() counted them: only when to rebuild depends on it. */
   private dead = 0;
   /** Inside fire_next: the event running may look ahead (quietUntil). */
   private firing = false;
@@ -118,7 +118,7 @@ export class VirtualClock implements clock_api {
     const h = this.heap;
     const top = h[0]!;
     top.queued = false;
-    if (top.cancelled) this.dead--;
+    if (top.cancelled && this.dead > 0) this.dead--;
     const last = h.pop()!;
     if (h.length) this.sift_down(0, last);
   }
