@@ -176,7 +176,7 @@ describe('tools/run-scenario', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('{\n "format": "mmcpst');
-  });
+  }, 30_000);
 
   it('gives one clear message naming file and path, and exit status 2, for each bad input', () => {
     const bad = (name: string, body: string) => {
