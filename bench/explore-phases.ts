@@ -3,14 +3,13 @@
 // bound a point's phases (Machine.boot, the pstore mount, panic(), Machine.reboot) are wrapped to
 // note when they start and end, as a tracing profiler would; they are put back afterwards. The
 // panic's share bounds what any faster exploration could reach: a point, however it reaches its
-// machine, still panics and writes its record there.
+// machine, still panics and writes its record there. Run it warm: bench/index.ts runs it after
+// exploration_rate, whose passes run the same points.
 import 'reflect-metadata';
 import { PstoreFs } from '../fs/pstore/inode.ts';
 import { Machine } from '../init/machine.ts';
 import { Panic } from '../kernel/panic.ts';
-import { load_scenarios } from '../tools/scenario/load.ts';
-import { count_points, run_scenario, type run_options } from '../tools/scenario/run.ts';
-import { S05 } from './explore.ts';
+import { s05_points } from './explore.ts';
 
 export const PHASES = ['boots', 'mounts', 'workload', 'panic', 'rest'] as const;
 export type phase = (typeof PHASES)[number];
@@ -62,12 +61,9 @@ const phases_of = (marks: ReadonlyArray<{ m: mark; t: number }>, total: number):
   return out;
 };
 
-/** ms a point spends in each phase, averaged over S05's points on sdhci with @variant (one pass, after a warm-up pass). */
+/** ms a point spends in each phase, averaged over one pass of S05's points on sdhci with @variant. */
 export const exploration_phases = async (variant = 'v5'): Promise<Record<phase, number>> => {
-  const { scenario } = load_scenarios([S05])[0]!;
-  const o: run_options = { host: 'sdhci', variant, seed: 1 };
-  const points = await count_points(scenario, o);
-  for (let point = 1; point <= points; point++) await run_scenario(scenario, { ...o, point });
+  const { points, run } = await s05_points(variant);
   let marks: Array<{ m: mark; t: number }> = [];
   const note = (m: mark) => marks.push({ m, t: performance.now() });
   const unwrap = [
@@ -81,9 +77,9 @@ export const exploration_phases = async (variant = 'v5'): Promise<Record<phase, 
     for (let point = 1; point <= points; point++) {
       marks = [];
       const t = performance.now();
-      const r = await run_scenario(scenario, { ...o, point });
+      await run(point);
       const p = phases_of(marks, performance.now() - t);
-      if (r.outcome === 'ERROR' || p.panic === 0) throw new Error(`S05 point ${point}: no panic and reboot to time (${r.why})`);
+      if (p.panic === 0) throw new Error(`S05 point ${point}: no panic and reboot to time`);
       for (const k of PHASES) sum[k] += p[k];
     }
   } finally {
